@@ -1,0 +1,243 @@
+//! vizpro's write side.
+//!
+//! [`Application::build`] connects to PostgreSQL (running migrations), Redis and NATS, starts the relay and
+//! binds the HTTP listener; [`Application::run_until_stopped`] serves until SIGINT/SIGTERM.
+
+pub mod auth;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod middleware;
+pub mod openapi;
+pub mod relay;
+pub mod resources;
+pub mod sealing;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::http::HeaderValue;
+use redis::aio::ConnectionManager;
+use secrecy::ExposeSecret;
+use sqlx::postgres::PgPoolOptions;
+use tokio::net::TcpListener;
+use tokio::sync::RwLock;
+use vizpro_event_store::EventStore;
+use vizpro_http_edge::client_ip::ClientIpSource;
+use vizpro_http_edge::layers::{self, EdgeSettings};
+use vizpro_http_edge::rate_limit::{Quota, RateLimiter};
+use vizpro_http_edge::tokens::TokenKeys;
+
+pub use config::Config;
+pub use state::AppState;
+
+use crate::relay::{RelaySettings, RelayStatus};
+use crate::sealing::ConnectionSealer;
+use crate::state::{Settings, Shared};
+
+/// A built, bound, not yet serving command API.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let secret = config.jwt_secret.expose_secret().as_bytes().to_vec();
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "VIZPRO_JWT_SECRET must be at least 32 bytes long"
+        );
+        let sealer =
+            ConnectionSealer::from_config(&config.connection_keys, &config.connection_key_id)?;
+
+        let pool = PgPoolOptions::new()
+            .max_connections(config.database_max_connections)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect(&config.database_url)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        vizpro_migrations::run(&pool).await?;
+
+        let redis = connect_redis(&config.redis_url);
+        let nats = async_nats::ConnectOptions::new()
+            .name("vizpro-command-api")
+            .retry_on_initial_connect()
+            .connect(config.nats_url.as_str())
+            .await
+            .context("invalid NATS address")?;
+
+        let relay_status = Arc::new(RelayStatus::default());
+        if config.relay {
+            let settings = RelaySettings {
+                stream_name: config.nats_stream.clone(),
+                subject_prefix: config.nats_subject_prefix.clone(),
+                batch: config.relay_batch.max(1),
+                idle: Duration::from_millis(config.relay_idle_ms.max(1)),
+                duplicate_window: Duration::from_secs(600),
+            };
+            tokio::spawn(relay::run(
+                pool.clone(),
+                nats.clone(),
+                settings,
+                relay_status.clone(),
+            ));
+        }
+
+        let state = AppState::new(Shared {
+            store: EventStore::new(pool),
+            tokens: Arc::new(TokenKeys::from_secret(
+                &secret,
+                &config.jwt_issuer,
+                Duration::from_secs(config.access_token_seconds.max(30)),
+            )),
+            limiter: RateLimiter::new(redis.clone(), &config.redis_key_prefix),
+            sealer,
+            settings: Settings {
+                admin_emails: config
+                    .admin_emails
+                    .iter()
+                    .map(|email| email.trim().to_lowercase())
+                    .collect(),
+                default_role: config.default_role,
+                refresh_token_lifetime: chrono::Duration::days(config.refresh_token_days.max(1)),
+                secure_cookies: config.secure_cookies,
+                client_ip_source: if config.trust_forwarded_for {
+                    ClientIpSource::LastForwardedFor
+                } else {
+                    ClientIpSource::Peer
+                },
+                auth_quota: Quota::per_minute(config.auth_rate_per_minute),
+                user_quota: Quota::per_minute(config.user_rate_per_minute),
+                anonymous_quota: Quota::per_minute(config.anonymous_rate_per_minute),
+            },
+            redis,
+            nats,
+            relay: relay_status,
+        });
+
+        let edge = EdgeSettings {
+            cors_origins: config
+                .cors_origins
+                .iter()
+                .filter(|origin| !origin.trim().is_empty())
+                .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok())
+                .collect(),
+            body_limit: config.body_limit_bytes,
+            request_timeout: Duration::from_secs(config.request_timeout_seconds.max(1)),
+        };
+        let router = layers::apply(router(state.clone()), &edge);
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .context("cannot bind the listen address")?;
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|address| address.port())
+            .unwrap_or_default()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+/// Every route of the command API, documented in its OpenAPI document.
+pub fn router(state: AppState) -> Router {
+    let (api_router, api) = openapi::api_router().split_for_parts();
+    let document = Arc::new(api);
+    api_router
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
+        )
+        .merge(health::router())
+        .fallback(layers::not_found_fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::authenticate_and_limit,
+        ))
+        .with_state(state)
+}
+
+/// Connects to Redis in the background: a Redis outage at start-up must not stop the API, which then limits
+/// rates per instance until Redis is back.
+fn connect_redis(url: &str) -> Arc<RwLock<Option<ConnectionManager>>> {
+    let slot = Arc::new(RwLock::new(None));
+    let client = match redis::Client::open(url) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(error = %error, "the Redis address is invalid; rate limits hold per instance");
+            return slot;
+        }
+    };
+    let target = slot.clone();
+    tokio::spawn(async move {
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(Duration::from_millis(500)));
+        let mut delay = Duration::from_millis(200);
+        loop {
+            match ConnectionManager::new_with_config(client.clone(), config.clone()).await {
+                Ok(manager) => {
+                    *target.write().await = Some(manager);
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, "cannot reach Redis yet; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    });
+    slot
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        drop(tokio::signal::ctrl_c().await);
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,66 @@
+//! What every handler shares.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use chrono::Duration as ChronoDuration;
+use redis::aio::ConnectionManager;
+use tokio::sync::RwLock;
+use vizpro_event_store::EventStore;
+use vizpro_events::Role;
+use vizpro_http_edge::client_ip::ClientIpSource;
+use vizpro_http_edge::rate_limit::{Quota, RateLimiter};
+use vizpro_http_edge::tokens::TokenKeys;
+
+use crate::relay::RelayStatus;
+use crate::sealing::ConnectionSealer;
+
+/// Settings handlers consult, derived once from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub admin_emails: Vec<String>,
+    pub default_role: Role,
+    pub refresh_token_lifetime: ChronoDuration,
+    pub secure_cookies: bool,
+    pub client_ip_source: ClientIpSource,
+    pub auth_quota: Quota,
+    pub user_quota: Quota,
+    pub anonymous_quota: Quota,
+}
+
+/// The shared state behind a cheap-to-clone handle.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+pub struct Shared {
+    pub store: EventStore,
+    pub tokens: Arc<TokenKeys>,
+    pub limiter: RateLimiter,
+    pub sealer: ConnectionSealer,
+    pub settings: Settings,
+    pub redis: Arc<RwLock<Option<ConnectionManager>>>,
+    pub nats: async_nats::Client,
+    pub relay: Arc<RelayStatus>,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for Arc<TokenKeys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.tokens.clone()
+    }
+}

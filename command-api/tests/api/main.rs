@@ -1,0 +1,8 @@
+//! The command API's integration tests, against the real PostgreSQL, NATS JetStream and Redis on loopback.
+
+mod auth;
+mod commands;
+mod event_store;
+mod harness;
+mod relay;
+mod validation;

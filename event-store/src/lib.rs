@@ -1,0 +1,417 @@
+//! The PostgreSQL event store.
+//!
+//! One append-only table (`events`) is the source of truth. An append is one SQL statement: a trigger in the
+//! database chains each event's hash to its predecessor and refuses gaps, and the `(stream_id, version)`
+//! unique constraint is the optimistic-concurrency guard. Readers that must not miss events (the relay, the
+//! projector's rebuild) read in commit order below the transaction-id horizon: see [`EventStore::read_committed`].
+
+mod error;
+
+pub use error::StoreError;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool, Row, postgres::PgRow};
+use uuid::Uuid;
+use vizpro_events::{DomainEvent, EventEnvelope, EventMetadata, codec};
+
+/// What the appender believes about the stream before appending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// Append at the end, whatever the stream's version is.
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must be exactly at this version (0 means it must not exist).
+    Exact(i32),
+}
+
+impl std::fmt::Display for ExpectedVersion {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExpectedVersion::Any => formatter.write_str("any"),
+            ExpectedVersion::NoStream => formatter.write_str("no stream"),
+            ExpectedVersion::Exact(version) => write!(formatter, "{version}"),
+        }
+    }
+}
+
+/// An event about to be appended. Its id and time are decided by the caller so that commands stay pure.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub schema_version: i32,
+    pub payload: Value,
+    pub metadata: EventMetadata,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl NewEvent {
+    /// Encodes a domain event with a fresh time-ordered id.
+    pub fn encode<E: DomainEvent>(
+        event: &E,
+        metadata: EventMetadata,
+        recorded_at: DateTime<Utc>,
+    ) -> Result<Self, StoreError> {
+        let (event_type, schema_version, payload) = codec::encode(event)?;
+        Ok(NewEvent {
+            event_id: Uuid::now_v7(),
+            event_type: event_type.to_owned(),
+            schema_version,
+            payload,
+            metadata,
+            recorded_at,
+        })
+    }
+}
+
+/// What an append wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The stream's version after the append.
+    pub version: i32,
+    /// The global position of the last appended event (what read-your-writes waits for).
+    pub position: i64,
+}
+
+/// A place in commit order: everything at or before it has been read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct CommitCheckpoint {
+    pub transaction_id: i64,
+    pub position: i64,
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub position: i64,
+    pub transaction_id: i64,
+    pub event_id: Uuid,
+    pub stream_type: String,
+    pub stream_id: Uuid,
+    pub version: i32,
+    pub event_type: String,
+    pub schema_version: i32,
+    pub payload: Value,
+    pub metadata: EventMetadata,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl StoredEvent {
+    /// The checkpoint that marks this event as read.
+    pub fn checkpoint(&self) -> CommitCheckpoint {
+        CommitCheckpoint {
+            transaction_id: self.transaction_id,
+            position: self.position,
+        }
+    }
+
+    /// Decodes the payload into its aggregate's event type, upcasting old schema versions.
+    pub fn decode<E: DomainEvent>(&self) -> Result<E, StoreError> {
+        Ok(codec::decode(
+            &self.event_type,
+            self.schema_version,
+            self.payload.clone(),
+        )?)
+    }
+
+    /// The envelope that downstream systems and auditors see.
+    pub fn envelope(&self) -> EventEnvelope {
+        EventEnvelope {
+            event_id: self.event_id,
+            position: self.position,
+            stream_type: self.stream_type.clone(),
+            stream_id: self.stream_id,
+            version: self.version,
+            event_type: self.event_type.clone(),
+            schema_version: self.schema_version,
+            recorded_at: self.recorded_at,
+            metadata: self.metadata.clone(),
+            payload: self.payload.clone(),
+        }
+    }
+}
+
+/// A stream read back in full.
+#[derive(Debug, Clone)]
+pub struct LoadedStream<E> {
+    pub stream_type: String,
+    pub version: i32,
+    pub events: Vec<E>,
+}
+
+const EVENT_COLUMNS: &str = "position, transaction_id::text::bigint as transaction_id, event_id, stream_type, \
+     stream_id, version, event_type, schema_version, payload, metadata, recorded_at";
+
+/// The event store over a PostgreSQL pool.
+#[derive(Debug, Clone)]
+pub struct EventStore {
+    pool: PgPool,
+}
+
+impl EventStore {
+    pub fn new(pool: PgPool) -> Self {
+        EventStore { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Appends events to one stream atomically, in one statement and its own transaction.
+    pub async fn append(
+        &self,
+        stream_type: &str,
+        stream_id: Uuid,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, StoreError> {
+        let mut connection = self.pool.acquire().await.map_err(StoreError::from_sqlx)?;
+        let mut attempts = 0;
+        loop {
+            match append_on(&mut connection, stream_type, stream_id, expected, events).await {
+                // With `Any` a lost race is not a conflict for the caller: try again at the new end.
+                Err(StoreError::Conflict { .. })
+                    if expected == ExpectedVersion::Any && attempts < 16 =>
+                {
+                    attempts += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// Appends inside the caller's transaction, so that set-based reservations or idempotency records commit
+    /// or roll back together with the events. The append should be the transaction's first write.
+    pub async fn append_in(
+        connection: &mut PgConnection,
+        stream_type: &str,
+        stream_id: Uuid,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, StoreError> {
+        append_on(connection, stream_type, stream_id, expected, events).await
+    }
+
+    /// The stream's type and version, or `None` when it does not exist.
+    pub async fn stream_head(&self, stream_id: Uuid) -> Result<Option<(String, i32)>, StoreError> {
+        let row = sqlx::query(
+            "select stream_type, version from events where stream_id = $1 order by version desc limit 1",
+        )
+        .bind(stream_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        Ok(row.map(|row| (row.get("stream_type"), row.get("version"))))
+    }
+
+    /// Reads a whole stream and decodes it as `E`. A stream of another type answers `None`, so that an id of
+    /// one kind of resource can never be used as another.
+    pub async fn load<E: DomainEvent>(
+        &self,
+        stream_id: Uuid,
+    ) -> Result<Option<LoadedStream<E>>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {EVENT_COLUMNS} from events where stream_id = $1 order by version"
+        ))
+        .bind(stream_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let stream_type: String = first.get("stream_type");
+        if stream_type != E::STREAM_TYPE {
+            return Ok(None);
+        }
+        let mut events = Vec::with_capacity(rows.len());
+        let mut version = 0;
+        for row in &rows {
+            let stored = stored_event(row)?;
+            version = stored.version;
+            events.push(stored.decode::<E>()?);
+        }
+        Ok(Some(LoadedStream {
+            stream_type,
+            version,
+            events,
+        }))
+    }
+
+    /// Reads every stored event of one stream, undecoded (for audit and verification).
+    pub async fn read_stream(&self, stream_id: Uuid) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {EVENT_COLUMNS} from events where stream_id = $1 order by version"
+        ))
+        .bind(stream_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        rows.iter().map(stored_event).collect()
+    }
+
+    /// Reads up to `limit` events after `after`, in commit order, and only from transactions that can no
+    /// longer change what this read returns.
+    ///
+    /// A position is handed out at insert but becomes visible at commit, so transactions become visible out
+    /// of position order. Ordering by `(transaction_id, position)` and stopping below the oldest transaction
+    /// still running (`pg_snapshot_xmin`) means every row this returns is final and nothing can later appear
+    /// before it. A long-running writing transaction anywhere in the cluster holds readers back; that is
+    /// exposed as a metric rather than papered over with a timeout that would lose events.
+    pub async fn read_committed(
+        &self,
+        after: CommitCheckpoint,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {EVENT_COLUMNS} from events \
+              where (transaction_id, position) > ($1::text::xid8, $2) \
+                and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
+              order by transaction_id, position \
+              limit $3"
+        ))
+        .bind(after.transaction_id.to_string())
+        .bind(after.position)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        rows.iter().map(stored_event).collect()
+    }
+
+    /// Checks a stream's hash chain. Returns the first version whose hash does not match, if any.
+    pub async fn verify_stream(&self, stream_id: Uuid) -> Result<Option<i32>, StoreError> {
+        sqlx::query_scalar("select vizpro_verify_stream($1)")
+            .bind(stream_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::from_sqlx)
+    }
+}
+
+async fn append_on(
+    connection: &mut PgConnection,
+    stream_type: &str,
+    stream_id: Uuid,
+    expected: ExpectedVersion,
+    events: &[NewEvent],
+) -> Result<Appended, StoreError> {
+    if events.is_empty() {
+        return Err(StoreError::NothingToAppend);
+    }
+    let mut event_ids = Vec::with_capacity(events.len());
+    let mut event_types = Vec::with_capacity(events.len());
+    let mut schema_versions = Vec::with_capacity(events.len());
+    let mut payloads = Vec::with_capacity(events.len());
+    let mut metadata = Vec::with_capacity(events.len());
+    let mut recorded_at = Vec::with_capacity(events.len());
+    for event in events {
+        event_ids.push(event.event_id);
+        event_types.push(event.event_type.as_str());
+        schema_versions.push(event.schema_version);
+        payloads.push(event.payload.clone());
+        metadata.push(serde_json::to_value(&event.metadata).map_err(StoreError::Metadata)?);
+        recorded_at.push(event.recorded_at);
+    }
+    // `Any` reads the head inside the same statement; the unique constraint still guards the race.
+    let base_version = match expected {
+        ExpectedVersion::Any => None,
+        ExpectedVersion::NoStream => Some(0),
+        ExpectedVersion::Exact(version) => Some(version),
+    };
+    let rows = sqlx::query(
+        "insert into events (event_id, stream_type, stream_id, version, event_type, schema_version, \
+                             payload, metadata, recorded_at) \
+         select e.event_id, $1, $2, \
+                coalesce($3, (select max(version) from events where stream_id = $2), 0) + e.ordinal::integer, \
+                e.event_type, e.schema_version, e.payload, e.metadata, e.recorded_at \
+           from unnest($4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9::timestamptz[]) \
+                with ordinality as e(event_id, event_type, schema_version, payload, metadata, recorded_at, ordinal) \
+          order by e.ordinal \
+         returning position, version",
+    )
+    .bind(stream_type)
+    .bind(stream_id)
+    .bind(base_version)
+    .bind(&event_ids)
+    .bind(&event_types)
+    .bind(&schema_versions)
+    .bind(&payloads)
+    .bind(&metadata)
+    .bind(&recorded_at)
+    .fetch_all(&mut *connection)
+    .await;
+    match rows {
+        Ok(rows) => {
+            let (position, version) = rows
+                .iter()
+                .map(|row| (row.get::<i64, _>("position"), row.get::<i32, _>("version")))
+                .max_by_key(|(_, version)| *version)
+                .ok_or(StoreError::NothingToAppend)?;
+            Ok(Appended { version, position })
+        }
+        Err(error) => Err(classify_append_error(connection, stream_id, expected, error).await),
+    }
+}
+
+/// Turns a failed append into a conflict that names the actual version when that is what happened.
+async fn classify_append_error(
+    connection: &mut PgConnection,
+    stream_id: Uuid,
+    expected: ExpectedVersion,
+    error: sqlx::Error,
+) -> StoreError {
+    let code = error
+        .as_database_error()
+        .and_then(|database_error| database_error.code().map(|code| code.into_owned()));
+    let is_version_conflict = match (code.as_deref(), error.as_database_error()) {
+        (Some("23505"), Some(database_error)) => {
+            database_error.constraint() == Some("events_stream_version_unique")
+        }
+        (Some("VZ001"), _) => true,
+        _ => false,
+    };
+    if code.as_deref() == Some("VZ002") {
+        return StoreError::WrongStreamType { stream_id };
+    }
+    if !is_version_conflict {
+        return StoreError::from_sqlx(error);
+    }
+    // Inside a failed transaction nothing more can be read; the caller learns the actual version on retry.
+    let actual = sqlx::query_scalar::<_, Option<i32>>(
+        "select max(version) from events where stream_id = $1",
+    )
+    .bind(stream_id)
+    .fetch_one(&mut *connection)
+    .await
+    .ok()
+    .flatten();
+    StoreError::Conflict {
+        stream_id,
+        expected,
+        actual,
+    }
+}
+
+fn stored_event(row: &PgRow) -> Result<StoredEvent, StoreError> {
+    let metadata: Value = row.try_get("metadata").map_err(StoreError::from_sqlx)?;
+    Ok(StoredEvent {
+        position: row.try_get("position").map_err(StoreError::from_sqlx)?,
+        transaction_id: row
+            .try_get("transaction_id")
+            .map_err(StoreError::from_sqlx)?,
+        event_id: row.try_get("event_id").map_err(StoreError::from_sqlx)?,
+        stream_type: row.try_get("stream_type").map_err(StoreError::from_sqlx)?,
+        stream_id: row.try_get("stream_id").map_err(StoreError::from_sqlx)?,
+        version: row.try_get("version").map_err(StoreError::from_sqlx)?,
+        event_type: row.try_get("event_type").map_err(StoreError::from_sqlx)?,
+        schema_version: row
+            .try_get("schema_version")
+            .map_err(StoreError::from_sqlx)?,
+        payload: row.try_get("payload").map_err(StoreError::from_sqlx)?,
+        metadata: serde_json::from_value(metadata).map_err(StoreError::Metadata)?,
+        recorded_at: row.try_get("recorded_at").map_err(StoreError::from_sqlx)?,
+    })
+}

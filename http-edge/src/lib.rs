@@ -1,0 +1,18 @@
+//! The HTTP plumbing both vizpro APIs share.
+//!
+//! * [`problem`]: RFC 9457 `application/problem+json` responses with stable `type` URNs.
+//! * [`extract`]: extractors that turn malformed requests into problems naming the offending field.
+//! * [`tokens`]: issuing and verifying short-lived access tokens, and the [`tokens::Caller`] extractor.
+//! * [`rate_limit`]: a GCRA limiter kept in Redis so it holds across instances, with a local fallback.
+//! * [`layers`]: request ids, tracing, security headers, CORS, body limits, timeouts, panics as problems.
+//! * [`telemetry`]: JSON logs and Prometheus metrics.
+
+pub mod client_ip;
+pub mod extract;
+pub mod layers;
+pub mod problem;
+pub mod rate_limit;
+pub mod telemetry;
+pub mod tokens;
+
+pub use problem::{FieldError, Problem, ProblemDocument};

@@ -1,0 +1,167 @@
+//! Rate limiting with the generic cell rate algorithm (GCRA), kept in Redis so that limits hold across
+//! every instance of a service.
+//!
+//! If Redis cannot be reached the limiter falls back to the same algorithm in this process's memory: limits
+//! then hold per instance instead of across instances, which keeps brute-force protection on without
+//! turning a Redis outage into failed requests.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use redis::aio::ConnectionManager;
+use tokio::sync::RwLock;
+
+/// A limit: `burst` requests at once, refilling at `burst` per `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    pub burst: u32,
+    pub period: Duration,
+}
+
+impl Quota {
+    pub fn per_minute(burst: u32) -> Self {
+        Quota {
+            burst: burst.max(1),
+            period: Duration::from_secs(60),
+        }
+    }
+
+    fn emission_interval_ms(&self) -> f64 {
+        self.period.as_secs_f64() * 1000.0 / f64::from(self.burst)
+    }
+}
+
+/// The answer for one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    Allowed,
+    /// Refused; the caller may retry after this long.
+    Limited {
+        retry_after: Duration,
+    },
+}
+
+const GCRA_SCRIPT: &str = r"
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval
+if new_tat - now > period then
+  return {0, math.ceil(new_tat - now - period)}
+end
+redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now))
+return {1, 0}
+";
+
+/// A limiter shared by every request of a service.
+#[derive(Clone)]
+pub struct RateLimiter {
+    redis: Arc<RwLock<Option<ConnectionManager>>>,
+    key_prefix: String,
+    script: Arc<redis::Script>,
+    local: Arc<Mutex<HashMap<String, f64>>>,
+    started: Instant,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("RateLimiter")
+            .field("key_prefix", &self.key_prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long a Redis round trip may take before the limiter decides locally.
+const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+
+impl RateLimiter {
+    /// A limiter over `redis` (if it is connected yet); `key_prefix` keeps test runs and deployments apart.
+    pub fn new(redis: Arc<RwLock<Option<ConnectionManager>>>, key_prefix: &str) -> Self {
+        RateLimiter {
+            redis,
+            key_prefix: key_prefix.to_owned(),
+            script: Arc::new(redis::Script::new(GCRA_SCRIPT)),
+            local: Arc::new(Mutex::new(HashMap::new())),
+            started: Instant::now(),
+        }
+    }
+
+    /// Counts one request against `key` under `quota`.
+    pub async fn check(&self, key: &str, quota: Quota) -> Decision {
+        let full_key = format!("{}ratelimit:{key}", self.key_prefix);
+        let connection = self.redis.read().await.clone();
+        if let Some(mut connection) = connection {
+            let mut invocation = self.script.prepare_invoke();
+            invocation
+                .key(&full_key)
+                .arg(quota.emission_interval_ms())
+                .arg(quota.period.as_millis() as u64);
+            let invocation = invocation.invoke_async::<(i64, i64)>(&mut connection);
+            match tokio::time::timeout(REDIS_TIMEOUT, invocation).await {
+                Ok(Ok((1, _))) => return Decision::Allowed,
+                Ok(Ok((_, retry_ms))) => {
+                    return Decision::Limited {
+                        retry_after: Duration::from_millis(retry_ms.max(1) as u64),
+                    };
+                }
+                Ok(Err(error)) => {
+                    tracing::warn!(error = %error, "rate limiter falls back to local counting: Redis failed");
+                    metrics::counter!("vizpro_rate_limit_fallback_total").increment(1);
+                }
+                Err(_) => {
+                    tracing::warn!("rate limiter falls back to local counting: Redis timed out");
+                    metrics::counter!("vizpro_rate_limit_fallback_total").increment(1);
+                }
+            }
+        }
+        self.check_locally(full_key, quota)
+    }
+
+    fn check_locally(&self, key: String, quota: Quota) -> Decision {
+        let now = self.started.elapsed().as_secs_f64() * 1000.0;
+        let period = quota.period.as_secs_f64() * 1000.0;
+        let Ok(mut cells) = self.local.lock() else {
+            return Decision::Allowed;
+        };
+        if cells.len() > 100_000 {
+            cells.retain(|_, tat| *tat > now);
+        }
+        let tat = cells.get(&key).copied().unwrap_or(now).max(now);
+        let new_tat = tat + quota.emission_interval_ms();
+        if new_tat - now > period {
+            return Decision::Limited {
+                retry_after: Duration::from_millis((new_tat - now - period).ceil() as u64),
+            };
+        }
+        cells.insert(key, new_tat);
+        Decision::Allowed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_local_fallback_allows_a_burst_and_then_limits() {
+        let limiter = RateLimiter::new(Arc::new(RwLock::new(None)), "test:");
+        let quota = Quota::per_minute(3);
+        for _ in 0..3 {
+            assert_eq!(limiter.check("ip:1", quota).await, Decision::Allowed);
+        }
+        let Decision::Limited { retry_after } = limiter.check("ip:1", quota).await else {
+            panic!("the fourth request within a minute must be limited");
+        };
+        assert!(retry_after <= Duration::from_secs(20) && retry_after > Duration::ZERO);
+        assert_eq!(
+            limiter.check("ip:2", quota).await,
+            Decision::Allowed,
+            "other keys are independent"
+        );
+    }
+}

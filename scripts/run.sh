@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts vizpro on this machine: the services it needs, then the command API (with the relay) on
+# http://127.0.0.1:8081. Secrets are generated once into .vizpro/secrets.env and kept for later runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vizpro-target}"
+scripts/services.sh
+
+database="${VIZPRO_DATABASE:-vizpro}"
+if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = '$database'" | grep -q 1; then
+  psql -h 127.0.0.1 -U postgres -qc "create database $database"
+fi
+
+mkdir -p .vizpro
+if [ ! -f .vizpro/secrets.env ]; then
+  umask 077
+  {
+    echo "VIZPRO_JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+    echo "VIZPRO_CONNECTION_KEYS=local-1:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+    echo "VIZPRO_CONNECTION_KEY_ID=local-1"
+  } > .vizpro/secrets.env
+fi
+set -a
+# shellcheck disable=SC1091
+. .vizpro/secrets.env
+set +a
+export VIZPRO_DATABASE_URL="${VIZPRO_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$database}"
+export VIZPRO_ADMIN_EMAILS="${VIZPRO_ADMIN_EMAILS:-admin@vizpro.local}"
+export VIZPRO_LOG_JSON="${VIZPRO_LOG_JSON:-false}"
+
+exec cargo run --release --locked -p vizpro-command-api --bin command-api
