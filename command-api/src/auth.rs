@@ -192,23 +192,13 @@ pub async fn login(
     let family_id = Uuid::now_v7();
     let (refresh_token, token_hash) = new_refresh_token();
     let expires_at = meta.now + state.settings.refresh_token_lifetime;
-    execute::<Users>(
+    record_session_event(
         &state,
-        CommandRun {
-            stream_id: user_id,
-            commands: vec![UserCommand::RecordSignIn {
-                session_family_id: family_id,
-            }],
-            actor_id: Some(user_id),
-            meta: &RequestMeta {
-                idempotency_key: None,
-                if_match: None,
-                ..meta.clone()
-            },
-            fingerprint: serde_json::Value::Null,
-            side_writes: vec![],
-            creates: false,
-            tile_id: None,
+        &meta,
+        user_id,
+        Some(user_id),
+        UserCommand::RecordSignIn {
+            session_family_id: family_id,
         },
     )
     .await?;
@@ -268,23 +258,13 @@ pub async fn refresh(
         transaction.commit().await?;
         if used_at.is_some() {
             tracing::warn!(%user_id, %family_id, "a used refresh token was presented again; its family is revoked");
-            let recorded = execute::<Users>(
+            let recorded = record_session_event(
                 &state,
-                CommandRun {
-                    stream_id: user_id,
-                    commands: vec![UserCommand::RecordRefreshTokenReuse {
-                        session_family_id: family_id,
-                    }],
-                    actor_id: Some(user_id),
-                    meta: &RequestMeta {
-                        idempotency_key: None,
-                        if_match: None,
-                        ..meta.clone()
-                    },
-                    fingerprint: serde_json::Value::Null,
-                    side_writes: vec![],
-                    creates: false,
-                    tile_id: None,
+                &meta,
+                user_id,
+                Some(user_id),
+                UserCommand::RecordRefreshTokenReuse {
+                    session_family_id: family_id,
                 },
             )
             .await;
@@ -357,23 +337,13 @@ pub async fn logout(
         .fetch_optional(state.store.pool())
         .await?;
         if let Some((family_id, user_id)) = family {
-            execute::<Users>(
+            record_session_event(
                 &state,
-                CommandRun {
-                    stream_id: user_id,
-                    commands: vec![UserCommand::RecordSignOut {
-                        session_family_id: family_id,
-                    }],
-                    actor_id: Some(user_id),
-                    meta: &RequestMeta {
-                        idempotency_key: None,
-                        if_match: None,
-                        ..meta.clone()
-                    },
-                    fingerprint: serde_json::Value::Null,
-                    side_writes: vec![],
-                    creates: false,
-                    tile_id: None,
+                &meta,
+                user_id,
+                Some(user_id),
+                UserCommand::RecordSignOut {
+                    session_family_id: family_id,
                 },
             )
             .await?;
@@ -392,6 +362,36 @@ pub async fn logout(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+/// Appends a security fact to the user's stream. Such facts are never retried under an idempotency key and
+/// never guarded by `If-Match`: they record what happened, whatever the client sent.
+async fn record_session_event(
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: Uuid,
+    actor_id: Option<Uuid>,
+    command: UserCommand,
+) -> Result<Accepted, ApiError> {
+    let meta = RequestMeta {
+        idempotency_key: None,
+        if_match: None,
+        ..meta.clone()
+    };
+    execute::<Users>(
+        state,
+        CommandRun {
+            stream_id: user_id,
+            commands: vec![command],
+            actor_id,
+            meta: &meta,
+            fingerprint: serde_json::Value::Null,
+            side_writes: vec![],
+            creates: false,
+            tile_id: None,
+        },
+    )
+    .await
 }
 
 fn invalid_credentials() -> Problem {
@@ -423,22 +423,12 @@ async fn record_failed_sign_in(
     user_id: Uuid,
     reason: SignInFailure,
 ) {
-    let recorded = execute::<Users>(
+    let recorded = record_session_event(
         state,
-        CommandRun {
-            stream_id: user_id,
-            commands: vec![UserCommand::RecordFailedSignIn { reason }],
-            actor_id: None,
-            meta: &RequestMeta {
-                idempotency_key: None,
-                if_match: None,
-                ..meta.clone()
-            },
-            fingerprint: serde_json::Value::Null,
-            side_writes: vec![],
-            creates: false,
-            tile_id: None,
-        },
+        meta,
+        user_id,
+        None,
+        UserCommand::RecordFailedSignIn { reason },
     )
     .await;
     if let Err(error) = recorded {

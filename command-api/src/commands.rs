@@ -305,7 +305,11 @@ pub async fn execute<D: Decider>(
     .await
     {
         Ok(appended) => appended,
-        Err(error @ StoreError::Conflict { .. }) => {
+        Err(StoreError::Conflict {
+            stream_id,
+            expected,
+            ..
+        }) => {
             drop(transaction.rollback().await);
             // A concurrent retry under the same key may have won the race: answer what it answered.
             if let Some(record) = &idempotency {
@@ -313,7 +317,18 @@ pub async fn execute<D: Decider>(
                     return Ok(answer);
                 }
             }
-            return Err(error.into());
+            // The failed transaction could not read the winner's version; outside it, it can.
+            let actual = state
+                .store
+                .stream_head(stream_id)
+                .await?
+                .map(|(_, version)| version);
+            return Err(StoreError::Conflict {
+                stream_id,
+                expected,
+                actual,
+            }
+            .into());
         }
         Err(error) => return Err(error.into()),
     };

@@ -1,8 +1,8 @@
 //! The PostgreSQL event store.
 //!
-//! One append-only table (`events`) is the source of truth. An append is one SQL statement: a trigger in the
-//! database chains each event's hash to its predecessor and refuses gaps, and the `(stream_id, version)`
-//! unique constraint is the optimistic-concurrency guard. Readers that must not miss events (the relay, the
+//! One append-only table (`events`) is the source of truth. Appending an event is one SQL statement that
+//! reads the stream's head, checks the expected version and computes the event's hash chained to its
+//! predecessor; the `(stream_id, version)` unique constraint guards the race between two appenders. Readers that must not miss events (the relay, the
 //! projector's rebuild) read in commit order below the transaction-id horizon: see [`EventStore::read_committed`].
 
 mod error;
@@ -11,7 +11,7 @@ pub use error::StoreError;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool, Row, postgres::PgRow};
+use sqlx::{Connection, PgConnection, PgPool, Row, postgres::PgRow};
 use uuid::Uuid;
 use vizpro_events::{DomainEvent, EventEnvelope, EventMetadata, codec};
 
@@ -291,6 +291,22 @@ impl EventStore {
     }
 }
 
+/// Appends one event per statement. The statement reads the stream's head, checks the expectation and the
+/// stream type, and computes the chained hash, all in one round trip; it inserts nothing when the head is
+/// not what was expected. Several events go in one transaction, each expecting its predecessor.
+const APPEND_ONE: &str = "\
+    with head as ( \
+        select version, hash, stream_type from events \
+         where stream_id = $3 order by version desc limit 1) \
+    insert into events (event_id, stream_type, stream_id, version, event_type, schema_version, \
+                        payload, metadata, recorded_at, prev_hash, hash) \
+    select $1, $2, $3, coalesce(head.version, 0) + 1, $5, $6, $7, $8, $9, head.hash, \
+           vizpro_event_digest(head.hash, $1, $2, $3, coalesce(head.version, 0) + 1, $5, $6, $7, $8, $9) \
+      from (select 1) as one left join head on true \
+     where ($4::integer is null or coalesce(head.version, 0) = $4) \
+       and (head.stream_type is null or head.stream_type = $2) \
+    returning position, version";
+
 async fn append_on(
     connection: &mut PgConnection,
     stream_type: &str,
@@ -298,61 +314,88 @@ async fn append_on(
     expected: ExpectedVersion,
     events: &[NewEvent],
 ) -> Result<Appended, StoreError> {
-    if events.is_empty() {
-        return Err(StoreError::NothingToAppend);
+    match events {
+        [] => Err(StoreError::NothingToAppend),
+        [single] => append_one(connection, stream_type, stream_id, expected, single).await,
+        several => {
+            let mut transaction = connection.begin().await.map_err(StoreError::from_sqlx)?;
+            let mut appended = append_one(
+                &mut transaction,
+                stream_type,
+                stream_id,
+                expected,
+                &several[0],
+            )
+            .await?;
+            for event in &several[1..] {
+                let next = ExpectedVersion::Exact(appended.version);
+                appended =
+                    append_one(&mut transaction, stream_type, stream_id, next, event).await?;
+            }
+            transaction.commit().await.map_err(StoreError::from_sqlx)?;
+            Ok(appended)
+        }
     }
-    let mut event_ids = Vec::with_capacity(events.len());
-    let mut event_types = Vec::with_capacity(events.len());
-    let mut schema_versions = Vec::with_capacity(events.len());
-    let mut payloads = Vec::with_capacity(events.len());
-    let mut metadata = Vec::with_capacity(events.len());
-    let mut recorded_at = Vec::with_capacity(events.len());
-    for event in events {
-        event_ids.push(event.event_id);
-        event_types.push(event.event_type.as_str());
-        schema_versions.push(event.schema_version);
-        payloads.push(event.payload.clone());
-        metadata.push(serde_json::to_value(&event.metadata).map_err(StoreError::Metadata)?);
-        recorded_at.push(event.recorded_at);
-    }
-    // `Any` reads the head inside the same statement; the unique constraint still guards the race.
-    let base_version = match expected {
+}
+
+async fn append_one(
+    connection: &mut PgConnection,
+    stream_type: &str,
+    stream_id: Uuid,
+    expected: ExpectedVersion,
+    event: &NewEvent,
+) -> Result<Appended, StoreError> {
+    let expected_head = match expected {
         ExpectedVersion::Any => None,
         ExpectedVersion::NoStream => Some(0),
         ExpectedVersion::Exact(version) => Some(version),
     };
-    let rows = sqlx::query(
-        "insert into events (event_id, stream_type, stream_id, version, event_type, schema_version, \
-                             payload, metadata, recorded_at) \
-         select e.event_id, $1, $2, \
-                coalesce($3, (select max(version) from events where stream_id = $2), 0) + e.ordinal::integer, \
-                e.event_type, e.schema_version, e.payload, e.metadata, e.recorded_at \
-           from unnest($4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9::timestamptz[]) \
-                with ordinality as e(event_id, event_type, schema_version, payload, metadata, recorded_at, ordinal) \
-          order by e.ordinal \
-         returning position, version",
-    )
-    .bind(stream_type)
-    .bind(stream_id)
-    .bind(base_version)
-    .bind(&event_ids)
-    .bind(&event_types)
-    .bind(&schema_versions)
-    .bind(&payloads)
-    .bind(&metadata)
-    .bind(&recorded_at)
-    .fetch_all(&mut *connection)
-    .await;
-    match rows {
-        Ok(rows) => {
-            let (position, version) = rows
-                .iter()
-                .map(|row| (row.get::<i64, _>("position"), row.get::<i32, _>("version")))
-                .max_by_key(|(_, version)| *version)
-                .ok_or(StoreError::NothingToAppend)?;
-            Ok(Appended { version, position })
-        }
+    let metadata = serde_json::to_value(&event.metadata).map_err(StoreError::Metadata)?;
+    let row = sqlx::query(APPEND_ONE)
+        .bind(event.event_id)
+        .bind(stream_type)
+        .bind(stream_id)
+        .bind(expected_head)
+        .bind(&event.event_type)
+        .bind(event.schema_version)
+        .bind(&event.payload)
+        .bind(&metadata)
+        .bind(event.recorded_at)
+        .fetch_optional(&mut *connection)
+        .await;
+    match row {
+        Ok(Some(row)) => Ok(Appended {
+            version: row.get("version"),
+            position: row.get("position"),
+        }),
+        Ok(None) => Err(explain_refusal(connection, stream_type, stream_id, expected).await),
         Err(error) => Err(classify_append_error(connection, stream_id, expected, error).await),
+    }
+}
+
+/// The append inserted nothing: the head was not what the caller expected, or the stream is of another type.
+async fn explain_refusal(
+    connection: &mut PgConnection,
+    stream_type: &str,
+    stream_id: Uuid,
+    expected: ExpectedVersion,
+) -> StoreError {
+    let head: Result<Option<(String, i32)>, _> = sqlx::query_as(
+        "select stream_type, version from events where stream_id = $1 order by version desc limit 1",
+    )
+    .bind(stream_id)
+    .fetch_optional(&mut *connection)
+    .await;
+    match head {
+        Ok(Some((actual_type, _))) if actual_type != stream_type => {
+            StoreError::WrongStreamType { stream_id }
+        }
+        Ok(head) => StoreError::Conflict {
+            stream_id,
+            expected,
+            actual: head.map(|(_, version)| version),
+        },
+        Err(error) => StoreError::from_sqlx(error),
     }
 }
 
@@ -363,19 +406,10 @@ async fn classify_append_error(
     expected: ExpectedVersion,
     error: sqlx::Error,
 ) -> StoreError {
-    let code = error
-        .as_database_error()
-        .and_then(|database_error| database_error.code().map(|code| code.into_owned()));
-    let is_version_conflict = match (code.as_deref(), error.as_database_error()) {
-        (Some("23505"), Some(database_error)) => {
-            database_error.constraint() == Some("events_stream_version_unique")
-        }
-        (Some("VZ001"), _) => true,
-        _ => false,
-    };
-    if code.as_deref() == Some("VZ002") {
-        return StoreError::WrongStreamType { stream_id };
-    }
+    let is_version_conflict = error.as_database_error().is_some_and(|database_error| {
+        database_error.code().as_deref() == Some("23505")
+            && database_error.constraint() == Some("events_stream_version_unique")
+    });
     if !is_version_conflict {
         return StoreError::from_sqlx(error);
     }
