@@ -28,4 +28,4 @@ export VIZPRO_DATABASE_URL="${VIZPRO_DATABASE_URL:-postgres://postgres@127.0.0.1
 export VIZPRO_ADMIN_EMAILS="${VIZPRO_ADMIN_EMAILS:-admin@vizpro.local}"
 export VIZPRO_LOG_JSON="${VIZPRO_LOG_JSON:-false}"
 
-exec cargo run --release --locked -p vizpro-command-api --bin command-api
+exec cargo run --release -p vizpro-command-api --bin command-api

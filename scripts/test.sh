@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vizpro-target}"
 scripts/services.sh
-cargo test --workspace --locked
+cargo test --workspace

@@ -227,6 +227,8 @@ async fn store_appends(
 ) -> anyhow::Result<Figures> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(clients as u32)
+        // As in the services: testing each connection on checkout would add a round trip per append.
+        .test_before_acquire(false)
         .connect(database_url)
         .await?;
     let store = EventStore::new(pool.clone());

@@ -22,11 +22,9 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::http::HeaderValue;
-use redis::aio::ConnectionManager;
 use secrecy::ExposeSecret;
 use sqlx::postgres::PgPoolOptions;
 use tokio::net::TcpListener;
-use tokio::sync::RwLock;
 use vizpro_event_store::EventStore;
 use vizpro_http_edge::client_ip::ClientIpSource;
 use vizpro_http_edge::layers::{self, EdgeSettings};
@@ -60,13 +58,16 @@ impl Application {
 
         let pool = PgPoolOptions::new()
             .max_connections(config.database_max_connections)
+            // Testing each connection on checkout costs a round trip per query; a broken connection
+            // fails its statement instead, which answers 503 and is dropped from the pool.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(3))
             .connect(&config.database_url)
             .await
             .context("cannot connect to PostgreSQL")?;
         vizpro_migrations::run(&pool).await?;
 
-        let redis = connect_redis(&config.redis_url);
+        let redis = vizpro_http_edge::redis_slot::connect_in_background(&config.redis_url);
         let nats = async_nats::ConnectOptions::new()
             .name("vizpro-command-api")
             .retry_on_initial_connect()
@@ -185,40 +186,6 @@ pub fn router(state: AppState) -> Router {
             middleware::authenticate_and_limit,
         ))
         .with_state(state)
-}
-
-/// Connects to Redis in the background: a Redis outage at start-up must not stop the API, which then limits
-/// rates per instance until Redis is back.
-fn connect_redis(url: &str) -> Arc<RwLock<Option<ConnectionManager>>> {
-    let slot = Arc::new(RwLock::new(None));
-    let client = match redis::Client::open(url) {
-        Ok(client) => client,
-        Err(error) => {
-            tracing::error!(error = %error, "the Redis address is invalid; rate limits hold per instance");
-            return slot;
-        }
-    };
-    let target = slot.clone();
-    tokio::spawn(async move {
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(1)))
-            .set_response_timeout(Some(Duration::from_millis(500)));
-        let mut delay = Duration::from_millis(200);
-        loop {
-            match ConnectionManager::new_with_config(client.clone(), config.clone()).await {
-                Ok(manager) => {
-                    *target.write().await = Some(manager);
-                    return;
-                }
-                Err(error) => {
-                    tracing::warn!(error = %error, "cannot reach Redis yet; retrying");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                }
-            }
-        }
-    });
-    slot
 }
 
 async fn shutdown_signal() {

@@ -247,6 +247,12 @@ async fn publish_batch(
 fn headers(event: &StoredEvent) -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert("Vizpro-Position", event.position.to_string().as_str());
+    // With the position, the commit-order place of the event: consumers that keep a commit-order
+    // checkpoint (the projector) compare against it.
+    headers.insert(
+        "Vizpro-Transaction-Id",
+        event.transaction_id.to_string().as_str(),
+    );
     headers.insert("Vizpro-Stream-Type", event.stream_type.as_str());
     headers.insert("Vizpro-Stream-Id", event.stream_id.to_string().as_str());
     headers.insert("Vizpro-Version", event.version.to_string().as_str());

@@ -5,8 +5,6 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use chrono::Duration as ChronoDuration;
-use redis::aio::ConnectionManager;
-use tokio::sync::RwLock;
 use vizpro_event_store::EventStore;
 use vizpro_events::Role;
 use vizpro_http_edge::client_ip::ClientIpSource;
@@ -40,7 +38,7 @@ pub struct Shared {
     pub limiter: RateLimiter,
     pub sealer: ConnectionSealer,
     pub settings: Settings,
-    pub redis: Arc<RwLock<Option<ConnectionManager>>>,
+    pub redis: vizpro_http_edge::redis_slot::RedisSlot,
     pub nats: async_nats::Client,
     pub relay: Arc<RelayStatus>,
 }

@@ -5,6 +5,7 @@
 //! * [`tokens`]: issuing and verifying short-lived access tokens, and the [`tokens::Caller`] extractor.
 //! * [`rate_limit`]: a GCRA limiter kept in Redis so it holds across instances, with a local fallback.
 //! * [`layers`]: request ids, tracing, security headers, CORS, body limits, timeouts, panics as problems.
+//! * [`redis_slot`]: a Redis connection made in the background, so an outage never stops a service.
 //! * [`telemetry`]: JSON logs and Prometheus metrics.
 
 pub mod client_ip;
@@ -12,6 +13,7 @@ pub mod extract;
 pub mod layers;
 pub mod problem;
 pub mod rate_limit;
+pub mod redis_slot;
 pub mod telemetry;
 pub mod tokens;
 

@@ -9,8 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use redis::aio::ConnectionManager;
-use tokio::sync::RwLock;
+use crate::redis_slot::RedisSlot;
 
 /// A limit: `burst` requests at once, refilling at `burst` per `period`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +59,7 @@ return {1, 0}
 /// A limiter shared by every request of a service.
 #[derive(Clone)]
 pub struct RateLimiter {
-    redis: Arc<RwLock<Option<ConnectionManager>>>,
+    redis: RedisSlot,
     key_prefix: String,
     script: Arc<redis::Script>,
     local: Arc<Mutex<HashMap<String, f64>>>,
@@ -81,7 +80,7 @@ const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 
 impl RateLimiter {
     /// A limiter over `redis` (if it is connected yet); `key_prefix` keeps test runs and deployments apart.
-    pub fn new(redis: Arc<RwLock<Option<ConnectionManager>>>, key_prefix: &str) -> Self {
+    pub fn new(redis: RedisSlot, key_prefix: &str) -> Self {
         RateLimiter {
             redis,
             key_prefix: key_prefix.to_owned(),
@@ -149,7 +148,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_local_fallback_allows_a_burst_and_then_limits() {
-        let limiter = RateLimiter::new(Arc::new(RwLock::new(None)), "test:");
+        let limiter = RateLimiter::new(Arc::new(tokio::sync::RwLock::new(None)), "test:");
         let quota = Quota::per_minute(3);
         for _ in 0..3 {
             assert_eq!(limiter.check("ip:1", quota).await, Decision::Allowed);

@@ -30,7 +30,10 @@ create function vizpro_event_digest(
     prev_hash bytea, event_id uuid, stream_type text, stream_id uuid, version integer,
     event_type text, schema_version integer, payload jsonb, metadata jsonb, recorded_at timestamptz
 ) returns bytea
-language sql immutable parallel safe as $$
+-- Stable, not immutable: extract() from a timestamptz is stable, and PostgreSQL inlines a SQL function only
+-- when its body is no more volatile than declared. Inlined, the hash costs almost nothing per append;
+-- called as a function it halves append throughput. The result does not depend on the time zone.
+language sql stable parallel safe as $$
     select sha256(
         coalesce(prev_hash, '\x'::bytea)
         || convert_to(

@@ -1,0 +1,455 @@
+//! The projector: keeps vizpro's read models current from the JetStream event stream, and rebuilds them
+//! from the event store.
+//!
+//! **Applying.** Each event is applied to every projection in one PostgreSQL transaction. Each projection
+//! has its own checkpoint row, `(transaction_id, position)` in commit order, locked and advanced in that
+//! same transaction; an event at or before a projection's checkpoint is skipped, so redelivery and replay
+//! change nothing. Each projection runs inside a savepoint: an event it cannot apply is rolled back for that
+//! projection alone, recorded in `projection_dead_letters` with the reason, counted in a metric, and the
+//! checkpoint moves on, so one bad event never stops the other projections or loops forever.
+//!
+//! **Order.** The relay publishes in commit order, but a message delivered to a projector that died is
+//! redelivered later than the ones after it. Before applying a message the projector therefore reads the
+//! event store for anything committed between its checkpoint and that message and applies those first; a
+//! late redelivery is then at or before the checkpoint and skipped. JetStream is the transport and the
+//! wake-up; the event store is the authority.
+//!
+//! **Several instances.** Only one projector applies at a time: the leader holds a PostgreSQL advisory lock
+//! on a connection of its own; the others wait as standbys. The checkpoint row lock would also keep two
+//! appliers from applying one event twice, but leadership keeps them from contending at all.
+//!
+//! **Redis.** After a commit, the projector increments the generation of every dashboard whose document
+//! the event made stale (see `vizpro_read_models::cache`). Increments that fail while Redis is down are
+//! kept and retried; documents also expire after an hour.
+
+mod config;
+pub mod projections;
+pub mod rebuild;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use anyhow::Context;
+use async_nats::jetstream::{self, consumer::AckPolicy, consumer::DeliverPolicy, consumer::pull};
+use futures::StreamExt;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use uuid::Uuid;
+use vizpro_event_store::{CommitCheckpoint, EventStore, StoredEvent};
+use vizpro_events::{EventEnvelope, EventMetadata};
+use vizpro_http_edge::redis_slot::{self, REDIS_COMMAND_TIMEOUT, RedisSlot};
+use vizpro_read_models::{PROJECTIONS, cache};
+
+pub use config::{Cli, Command, Config};
+pub use rebuild::RebuildReport;
+
+use crate::projections::{Effects, Tables};
+
+/// A connected projector.
+#[derive(Debug, Clone)]
+pub struct Projector {
+    pool: PgPool,
+    store: EventStore,
+    redis: RedisSlot,
+    config: Config,
+}
+
+impl Projector {
+    /// Connects to PostgreSQL (running migrations) and starts connecting to Redis.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(config.database_max_connections.max(2))
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(&config.database_url)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        vizpro_migrations::run(&pool).await?;
+        let redis = redis_slot::connect_in_background(&config.redis_url);
+        Ok(Projector {
+            store: EventStore::new(pool.clone()),
+            pool,
+            redis,
+            config,
+        })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Consumes the event stream until the process stops: waits for leadership, then applies.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let nats = async_nats::ConnectOptions::new()
+            .name("vizpro-projector")
+            .retry_on_initial_connect()
+            .connect(self.config.nats_url.as_str())
+            .await
+            .context("invalid NATS address")?;
+        let lock_key = advisory_lock_key(&self.config.consumer);
+        let mut pending_invalidations = BTreeSet::new();
+        loop {
+            let mut leadership = match self.acquire_leadership(lock_key).await {
+                Ok(Some(connection)) => connection,
+                Ok(None) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, "projector cannot reach the database; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            tracing::info!(consumer = %self.config.consumer, "projector is the leader and starts applying");
+            if let Err(error) = self
+                .lead(&nats, &mut leadership, &mut pending_invalidations)
+                .await
+            {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "projector stopped leading; it will try again"
+                );
+            }
+            drop(leadership.close().await);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn acquire_leadership(&self, lock_key: i64) -> Result<Option<PgConnection>, sqlx::Error> {
+        let mut connection = self.pool.acquire().await?.detach();
+        let acquired: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
+            .bind(lock_key)
+            .fetch_one(&mut connection)
+            .await?;
+        if acquired {
+            Ok(Some(connection))
+        } else {
+            drop(connection.close().await);
+            Ok(None)
+        }
+    }
+
+    async fn lead(
+        &self,
+        nats: &async_nats::Client,
+        leadership: &mut PgConnection,
+        pending_invalidations: &mut BTreeSet<Uuid>,
+    ) -> anyhow::Result<()> {
+        let jetstream = jetstream::new(nats.clone());
+        let consumer = loop {
+            match self.consumer(&jetstream).await {
+                Ok(consumer) => break consumer,
+                Err(error) => {
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        "cannot reach the JetStream stream yet; retrying"
+                    );
+                    sqlx::query("select 1")
+                        .execute(&mut *leadership)
+                        .await
+                        .context("leadership connection lost")?;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        };
+        // Messages a dead leader took but never acknowledged come back only after the ack wait; what was
+        // committed meanwhile is applied from the event store at once.
+        let effects = self.catch_up_from_store().await?;
+        pending_invalidations.extend(effects.stale_dashboards);
+        self.invalidate(pending_invalidations).await;
+        loop {
+            sqlx::query("select 1")
+                .execute(&mut *leadership)
+                .await
+                .context("leadership connection lost")?;
+            let mut received = 0_usize;
+            let mut messages = consumer
+                .fetch()
+                .max_messages(self.config.batch.max(1))
+                .expires(Duration::from_millis(500))
+                .messages()
+                .await
+                .context("fetching from JetStream")?;
+            while let Some(message) = messages.next().await {
+                let message = message
+                    .map_err(|error| anyhow::anyhow!("receiving from JetStream: {error}"))?;
+                received += 1;
+                match decode_message(&message) {
+                    Ok(event) => {
+                        let effects = self.apply_through(&event).await?;
+                        pending_invalidations.extend(effects.stale_dashboards);
+                    }
+                    Err(reason) => {
+                        // Not an event this projector understands: nothing in the event store to reconcile.
+                        tracing::error!(subject = %message.subject, reason = %reason, "skipping an undecodable message");
+                        metrics::counter!("vizpro_projector_undecodable_messages_total")
+                            .increment(1);
+                    }
+                }
+                self.invalidate(pending_invalidations).await;
+                message
+                    .ack()
+                    .await
+                    .map_err(|error| anyhow::anyhow!("acknowledging: {error}"))?;
+            }
+            if received == 0 {
+                // A quiet stream: make sure nothing committed is waiting behind an unacknowledged message.
+                let effects = self.catch_up_from_store().await?;
+                pending_invalidations.extend(effects.stale_dashboards);
+                self.invalidate(pending_invalidations).await;
+            }
+        }
+    }
+
+    /// Applies everything committed after the lowest projection checkpoint, straight from the event store.
+    pub async fn catch_up_from_store(&self) -> anyhow::Result<Effects> {
+        let mut effects = Effects::default();
+        let mut cursor = self.lowest_checkpoint().await?;
+        loop {
+            let batch = self.store.read_committed(cursor, 500).await?;
+            for event in &batch {
+                self.apply_to_all(event, &mut effects).await?;
+            }
+            match batch.last() {
+                Some(last) if batch.len() == 500 => cursor = last.checkpoint(),
+                _ => return Ok(effects),
+            }
+        }
+    }
+
+    async fn consumer(
+        &self,
+        jetstream: &jetstream::Context,
+    ) -> anyhow::Result<jetstream::consumer::PullConsumer> {
+        let stream = jetstream.get_stream(&self.config.nats_stream).await?;
+        let consumer = stream
+            .get_or_create_consumer(
+                &self.config.consumer,
+                pull::Config {
+                    durable_name: Some(self.config.consumer.clone()),
+                    deliver_policy: DeliverPolicy::All,
+                    ack_policy: AckPolicy::Explicit,
+                    ack_wait: Duration::from_secs(30),
+                    max_ack_pending: 10_000,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        Ok(consumer)
+    }
+
+    /// Applies everything committed up to and including `event`, filling any gap from the event store.
+    pub async fn apply_through(&self, event: &StoredEvent) -> anyhow::Result<Effects> {
+        let mut effects = Effects::default();
+        let lowest = self.lowest_checkpoint().await?;
+        if event.checkpoint() <= lowest {
+            return Ok(effects);
+        }
+        let mut cursor = lowest;
+        loop {
+            let missing = self.store.read_committed(cursor, 500).await?;
+            let before_event: Vec<&StoredEvent> = missing
+                .iter()
+                .filter(|stored| stored.checkpoint() < event.checkpoint())
+                .collect();
+            if before_event.is_empty() {
+                break;
+            }
+            for stored in &before_event {
+                self.apply_to_all(stored, &mut effects).await?;
+            }
+            cursor = before_event
+                .last()
+                .map(|stored| stored.checkpoint())
+                .unwrap_or(cursor);
+            if before_event.len() < missing.len() || missing.len() < 500 {
+                break;
+            }
+        }
+        self.apply_to_all(event, &mut effects).await?;
+        Ok(effects)
+    }
+
+    async fn lowest_checkpoint(&self) -> anyhow::Result<CommitCheckpoint> {
+        let rows = vizpro_read_models::checkpoints(&self.pool).await?;
+        if rows.len() < PROJECTIONS.len() {
+            return Ok(CommitCheckpoint::default());
+        }
+        Ok(rows
+            .iter()
+            .map(|(_, checkpoint)| CommitCheckpoint {
+                transaction_id: checkpoint.transaction_id,
+                position: checkpoint.position,
+            })
+            .min()
+            .unwrap_or_default())
+    }
+
+    /// Applies one event to every projection that has not applied it yet, in one transaction.
+    pub async fn apply_to_all(
+        &self,
+        event: &StoredEvent,
+        effects: &mut Effects,
+    ) -> anyhow::Result<()> {
+        let mut transaction = self.pool.begin().await?;
+        let names: Vec<&str> = PROJECTIONS.iter().map(|spec| spec.name).collect();
+        let checkpoints: Vec<(String, i64, i64)> = sqlx::query_as(
+            "select projection, transaction_id, position from projection_checkpoints \
+              where projection = any($1) order by projection for update",
+        )
+        .bind(&names)
+        .fetch_all(&mut *transaction)
+        .await?;
+        let mut advanced = Vec::new();
+        for spec in PROJECTIONS {
+            let applied = checkpoints
+                .iter()
+                .find(|(name, _, _)| name == spec.name)
+                .is_some_and(|(_, transaction_id, position)| {
+                    event.checkpoint()
+                        <= CommitCheckpoint {
+                            transaction_id: *transaction_id,
+                            position: *position,
+                        }
+                });
+            if applied {
+                continue;
+            }
+            advanced.push(spec.name);
+            if !spec.follows.contains(&event.stream_type.as_str()) {
+                continue;
+            }
+            let mut savepoint = transaction.begin().await?;
+            let mut projection_effects = Effects::default();
+            match projections::apply(
+                spec.name,
+                &mut savepoint,
+                event,
+                Tables::LIVE,
+                &mut projection_effects,
+            )
+            .await
+            {
+                Ok(()) => {
+                    savepoint.commit().await?;
+                    effects
+                        .stale_dashboards
+                        .extend(projection_effects.stale_dashboards);
+                }
+                Err(error) => {
+                    savepoint.rollback().await?;
+                    tracing::error!(
+                        projection = spec.name, event_id = %event.event_id, position = event.position,
+                        event_type = %event.event_type, error = %error,
+                        "an event could not be applied; it is dead-lettered and the projection moves on"
+                    );
+                    metrics::counter!("vizpro_projection_dead_letters_total", "projection" => spec.name).increment(1);
+                    sqlx::query(
+                        "insert into projection_dead_letters (projection, event_id, position, event_type, reason) \
+                         values ($1, $2, $3, $4, $5) on conflict do nothing",
+                    )
+                    .bind(spec.name)
+                    .bind(event.event_id)
+                    .bind(event.position)
+                    .bind(&event.event_type)
+                    .bind(error.to_string())
+                    .execute(&mut *transaction)
+                    .await?;
+                }
+            }
+        }
+        if !advanced.is_empty() {
+            sqlx::query(
+                "insert into projection_checkpoints (projection, transaction_id, position, events_applied, last_event_at) \
+                 select name, $2, $3, 1, $4 from unnest($1::text[]) as name \
+                 on conflict (projection) do update set transaction_id = excluded.transaction_id, \
+                    position = excluded.position, events_applied = projection_checkpoints.events_applied + 1, \
+                    last_event_at = excluded.last_event_at, updated_at = now()",
+            )
+            .bind(&advanced)
+            .bind(event.transaction_id)
+            .bind(event.position)
+            .bind(event.recorded_at)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        metrics::counter!("vizpro_projector_events_applied_total").increment(1);
+        metrics::gauge!("vizpro_projector_checkpoint_position").set(event.position as f64);
+        Ok(())
+    }
+
+    /// Bumps the generation of every stale dashboard document; keeps those Redis did not take.
+    async fn invalidate(&self, pending: &mut BTreeSet<Uuid>) {
+        if pending.is_empty() {
+            return;
+        }
+        let Some(mut connection) = redis_slot::connection(&self.redis).await else {
+            return;
+        };
+        let mut pipeline = redis::pipe();
+        for dashboard_id in pending.iter() {
+            pipeline
+                .incr(
+                    cache::dashboard_generation_key(&self.config.redis_key_prefix, *dashboard_id),
+                    1,
+                )
+                .ignore();
+        }
+        match tokio::time::timeout(
+            REDIS_COMMAND_TIMEOUT,
+            pipeline.query_async::<()>(&mut connection),
+        )
+        .await
+        {
+            Ok(Ok(())) => pending.clear(),
+            Ok(Err(error)) => {
+                tracing::warn!(error = %error, stale = pending.len(), "Redis refused invalidations; retrying later")
+            }
+            Err(_) => tracing::warn!(
+                stale = pending.len(),
+                "Redis timed out on invalidations; retrying later"
+            ),
+        }
+    }
+}
+
+/// Reads an event back from a relay message: the envelope is the body, the commit-order transaction id a
+/// header.
+pub fn decode_message(message: &async_nats::jetstream::Message) -> Result<StoredEvent, String> {
+    let envelope: EventEnvelope = serde_json::from_slice(&message.payload)
+        .map_err(|error| format!("the body is not an event envelope: {error}"))?;
+    let transaction_id = message
+        .headers
+        .as_ref()
+        .and_then(|headers| headers.get("Vizpro-Transaction-Id"))
+        .and_then(|value| value.as_str().parse::<i64>().ok())
+        .ok_or_else(|| "the Vizpro-Transaction-Id header is missing".to_owned())?;
+    Ok(stored_from_envelope(envelope, transaction_id))
+}
+
+fn stored_from_envelope(envelope: EventEnvelope, transaction_id: i64) -> StoredEvent {
+    let metadata: EventMetadata = envelope.metadata;
+    StoredEvent {
+        position: envelope.position,
+        transaction_id,
+        event_id: envelope.event_id,
+        stream_type: envelope.stream_type,
+        stream_id: envelope.stream_id,
+        version: envelope.version,
+        event_type: envelope.event_type,
+        schema_version: envelope.schema_version,
+        payload: envelope.payload,
+        metadata,
+        recorded_at: envelope.recorded_at,
+    }
+}
+
+fn advisory_lock_key(consumer: &str) -> i64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("vizpro-projector:{consumer}").as_bytes());
+    let mut bytes = [0_u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}

@@ -1,0 +1,6 @@
+//! The projector against the real PostgreSQL, NATS JetStream and Redis on loopback, fed by the real
+//! command API and its relay.
+
+mod harness;
+mod projection;
+mod resilience;

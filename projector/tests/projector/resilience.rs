@@ -1,0 +1,150 @@
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::harness::{World, build_dashboard};
+
+async fn busy_editor(world: &World, token: &str, rounds: usize) {
+    for round in 0..rounds {
+        let (_, chart_id, dashboard_id) =
+            build_dashboard(world, token, &format!("Board {round}")).await;
+        world
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/charts/{chart_id}"),
+                Some(token),
+                json!({"name": format!("Chart {round}b")}),
+            )
+            .await;
+        world
+            .send(Method::PUT, &format!("/api/v1/dashboards/{dashboard_id}/filters"), Some(token),
+                json!({"filters": [{"label": "Region", "column": "region", "op": "eq", "value": "EU"}]}))
+            .await;
+        if round % 3 == 0 {
+            world
+                .send(
+                    Method::DELETE,
+                    &format!("/api/v1/charts/{chart_id}"),
+                    Some(token),
+                    json!(null),
+                )
+                .await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_projector_killed_at_random_points_ends_equal_to_a_full_rebuild() {
+    let world = World::start().await;
+    let (_, token) = world.user("editor@example.com").await;
+    let writer = {
+        let world_api = world.api.clone();
+        let token = token.clone();
+        let pool = world.pool.clone();
+        let config = world.projector_config.clone();
+        tokio::spawn(async move {
+            let world = World {
+                api: world_api,
+                pool,
+                projector_config: config,
+                client: reqwest::Client::new(),
+            };
+            busy_editor(&world, &token, 12).await;
+        })
+    };
+    for _ in 0..6 {
+        let projector = world.spawn_projector();
+        let pause = rand::thread_rng().gen_range(50..400);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        projector.abort();
+        let _ = projector.await;
+    }
+    writer.await.unwrap();
+    let projector = world.spawn_projector();
+    world.wait_until_projected().await;
+    let mismatches = world.projector().await.verify("all").await.unwrap();
+    assert!(
+        mismatches.is_empty(),
+        "tables differ from a rebuild: {mismatches:?}"
+    );
+    let dead: i64 = sqlx::query_scalar("select count(*) from projection_dead_letters")
+        .fetch_one(&world.pool)
+        .await
+        .unwrap();
+    assert_eq!(dead, 0);
+    projector.abort();
+}
+
+#[tokio::test]
+async fn two_projector_instances_at_once_apply_each_event_once() {
+    let world = World::start().await;
+    let first = world.spawn_projector();
+    let second = world.spawn_projector();
+    let (_, token) = world.user("editor@example.com").await;
+    busy_editor(&world, &token, 4).await;
+    world.wait_until_projected().await;
+    let events: i64 = sqlx::query_scalar("select count(*) from events")
+        .fetch_one(&world.pool)
+        .await
+        .unwrap();
+    let applied: Vec<i64> = sqlx::query_scalar("select events_applied from projection_checkpoints")
+        .fetch_all(&world.pool)
+        .await
+        .unwrap();
+    assert_eq!(applied.len(), 6);
+    assert!(
+        applied.iter().all(|count| *count == events),
+        "each projection applied each event once: {applied:?} of {events}"
+    );
+    assert!(
+        world
+            .projector()
+            .await
+            .verify("all")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    first.abort();
+    second.abort();
+}
+
+#[tokio::test]
+async fn a_rebuild_swaps_in_while_commands_keep_flowing_and_equals_the_live_model() {
+    let world = World::start().await;
+    let projector = world.spawn_projector();
+    let (_, token) = world.user("editor@example.com").await;
+    busy_editor(&world, &token, 3).await;
+    world.wait_until_projected().await;
+    let writer = {
+        let world = World {
+            api: world.api.clone(),
+            pool: world.pool.clone(),
+            projector_config: world.projector_config.clone(),
+            client: reqwest::Client::new(),
+        };
+        let token = token.clone();
+        tokio::spawn(async move { busy_editor(&world, &token, 3).await })
+    };
+    let reports = world.projector().await.rebuild("all").await.unwrap();
+    assert_eq!(reports.len(), 6);
+    writer.await.unwrap();
+    world.wait_until_projected().await;
+    assert!(
+        world
+            .projector()
+            .await
+            .verify("all")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let dashboards: i64 = sqlx::query_scalar("select count(*) from rm_dashboards")
+        .fetch_one(&world.pool)
+        .await
+        .unwrap();
+    assert_eq!(dashboards, 6);
+    projector.abort();
+}

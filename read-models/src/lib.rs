@@ -1,0 +1,124 @@
+//! What the projector (which writes read models) and the query API (which reads them) must agree on.
+//!
+//! * [`PROJECTIONS`]: the projections and the tables each one owns.
+//! * [`Checkpoint`]: how far a projection has applied the event stream, in commit order.
+//! * [`read_your_writes`]: whether the event at a position has been applied everywhere.
+//! * [`cache`]: Redis key names and the dashboard document served from Redis.
+
+pub mod cache;
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+/// A projection and the read-model tables it alone writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProjectionSpec {
+    pub name: &'static str,
+    pub tables: &'static [&'static str],
+    /// The stream types whose events change these tables; others only advance the checkpoint.
+    pub follows: &'static [&'static str],
+}
+
+/// Every projection, in the order the projector applies an event to them.
+pub const PROJECTIONS: &[ProjectionSpec] = &[
+    ProjectionSpec {
+        name: "users",
+        tables: &["rm_users"],
+        follows: &["user"],
+    },
+    ProjectionSpec {
+        name: "data_sources",
+        tables: &["rm_data_sources"],
+        follows: &["data_source"],
+    },
+    ProjectionSpec {
+        name: "datasets",
+        tables: &["rm_datasets", "rm_dataset_versions"],
+        follows: &["dataset"],
+    },
+    ProjectionSpec {
+        name: "charts",
+        tables: &["rm_charts"],
+        follows: &["chart"],
+    },
+    ProjectionSpec {
+        name: "dashboards",
+        tables: &["rm_dashboards", "rm_dashboard_tiles"],
+        follows: &["dashboard"],
+    },
+    ProjectionSpec {
+        name: "grants",
+        tables: &["rm_grants"],
+        follows: &["data_source", "dataset", "chart", "dashboard"],
+    },
+];
+
+/// The projection called `name`.
+pub fn projection(name: &str) -> Option<&'static ProjectionSpec> {
+    PROJECTIONS.iter().find(|spec| spec.name == name)
+}
+
+/// A place in commit order, `(transaction_id, position)`; everything at or before it has been applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub transaction_id: i64,
+    pub position: i64,
+}
+
+/// Why a read-side query failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadModelError {
+    #[error("read-model query failed: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// The checkpoint of every projection.
+pub async fn checkpoints(pool: &PgPool) -> Result<Vec<(String, Checkpoint)>, ReadModelError> {
+    let rows: Vec<(String, i64, i64)> =
+        sqlx::query_as("select projection, transaction_id, position from projection_checkpoints order by projection")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, transaction_id, position)| {
+            (
+                name,
+                Checkpoint {
+                    transaction_id,
+                    position,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The commit-order place of the event at `position`, if there is one.
+pub async fn checkpoint_of_position(
+    pool: &PgPool,
+    position: i64,
+) -> Result<Option<Checkpoint>, ReadModelError> {
+    let transaction_id: Option<i64> =
+        sqlx::query_scalar("select transaction_id::text::bigint from events where position = $1")
+            .bind(position)
+            .fetch_optional(pool)
+            .await?;
+    Ok(transaction_id.map(|transaction_id| Checkpoint {
+        transaction_id,
+        position,
+    }))
+}
+
+/// Whether every projection has applied the event at `target`.
+pub async fn read_your_writes(pool: &PgPool, target: Checkpoint) -> Result<bool, ReadModelError> {
+    let behind: i64 = sqlx::query_scalar(
+        "select count(*) from unnest($1::text[]) as p(name) \
+           left join projection_checkpoints c on c.projection = p.name \
+          where c.projection is null or (c.transaction_id, c.position) < ($2, $3)",
+    )
+    .bind(PROJECTIONS.iter().map(|spec| spec.name).collect::<Vec<_>>())
+    .bind(target.transaction_id)
+    .bind(target.position)
+    .fetch_one(pool)
+    .await?;
+    Ok(behind == 0)
+}
