@@ -1,31 +1,53 @@
 # syntax=docker/dockerfile:1
 #
-# The command API (with the relay) as a container image. Build it with `docker compose build` or
-# `docker build -t vizpro-command-api .`; docker-compose.yml shows the settings it needs at run time.
+# One image holding all of vizpro's binaries: the command API (with the relay), the query API, the
+# projector, and the all-in-one `vizpro` that runs every part in one process. The binaries are on PATH,
+# and no ENTRYPOINT fixes one of them, so the container's command chooses what runs:
+#
+#   docker run vizpro:local               the all-in-one platform on port 8080 (the default CMD); the
+#                                         image holds no built SPA, so it serves the API alone
+#   docker run vizpro:local command-api   the command API on port 8081
+#   docker run vizpro:local query-api     the query API on port 8082
+#   docker run vizpro:local projector     the projector; `projector rebuild <name|all>` and
+#                                         `projector verify <name|all>` run its maintenance commands
+#
+# Each needs its VIZPRO_* settings in the environment, as docker-compose.yml passes them.
+#
+# Build it with `docker compose build` or `docker build -t vizpro:local .`.
 
 FROM rust:1.95-bookworm AS builder
 WORKDIR /src
 
 # Only the workspace manifest, the lock file and the workspace members are copied, so that a change to
-# the documentation, the scripts or the folders of services that do not exist yet does not rebuild the
-# image. Every member is needed because Cargo loads the whole workspace, even to build one binary.
+# the documentation, the scripts or the frontend does not rebuild the image. Every member is needed
+# because Cargo loads the whole workspace, even to build only some of its binaries.
 COPY Cargo.toml Cargo.lock ./
 COPY events ./events
 COPY domain ./domain
 COPY migrations ./migrations
 COPY event-store ./event-store
+COPY read-models ./read-models
 COPY http-edge ./http-edge
 COPY command-api ./command-api
+COPY projector ./projector
+COPY query-api ./query-api
+COPY vizpro ./vizpro
 COPY bench ./bench
 
 # The registry and the target directory live in BuildKit cache mounts, so a rebuild after a source
-# change recompiles only vizpro's own crates instead of every dependency. The binary is copied out of
-# the cached target directory because the cache mount is not part of the image.
+# change recompiles only vizpro's own crates instead of every dependency. All four binaries come from one
+# cargo invocation, so the crates they share are compiled once. The binaries are copied out of the cached
+# target directory because the cache mount is not part of the image.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/usr/local/cargo/git \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked -p vizpro-command-api --bin command-api \
-    && cp target/release/command-api /usr/local/bin/command-api
+    cargo build --release --locked \
+        -p vizpro-command-api --bin command-api \
+        -p vizpro-query-api --bin query-api \
+        -p vizpro-projector --bin projector \
+        -p vizpro --bin vizpro \
+    && cp target/release/command-api target/release/query-api target/release/projector \
+        target/release/vizpro /usr/local/bin/
 
 FROM debian:bookworm-slim AS runtime
 
@@ -34,18 +56,23 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 
-# The service runs as an unprivileged user. The numeric id is used in USER so that orchestrators that
+# The services run as an unprivileged user. The numeric id is used in USER so that orchestrators that
 # insist on a non-root user (Kubernetes' runAsNonRoot) can verify it without reading /etc/passwd.
 RUN groupadd --system --gid 10001 vizpro \
     && useradd --system --uid 10001 --gid vizpro --no-create-home --home-dir /nonexistent \
         --shell /usr/sbin/nologin vizpro
 
-COPY --from=builder /usr/local/bin/command-api /usr/local/bin/command-api
+COPY --from=builder /usr/local/bin/command-api /usr/local/bin/query-api /usr/local/bin/projector \
+    /usr/local/bin/vizpro /usr/local/bin/
 
-# Inside a container the API must listen on every interface; the binary's default is loopback only.
-ENV VIZPRO_COMMAND_LISTEN=0.0.0.0:8081
-EXPOSE 8081
+# Inside a container the services must listen on every interface; the binaries' defaults are loopback
+# only. Each of the two APIs binds only its own address, and the all-in-one binary serves everything on
+# VIZPRO_LISTEN alone, so setting all three is harmless. The projector serves no HTTP and has no port.
+ENV VIZPRO_LISTEN=0.0.0.0:8080 \
+    VIZPRO_COMMAND_LISTEN=0.0.0.0:8081 \
+    VIZPRO_QUERY_LISTEN=0.0.0.0:8082
+EXPOSE 8080 8081 8082
 
 # The image has no HTTP client for a HEALTHCHECK; orchestrators probe /healthz and /readyz instead.
 USER 10001:10001
-ENTRYPOINT ["/usr/local/bin/command-api"]
+CMD ["vizpro"]

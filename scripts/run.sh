@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts vizpro on this machine: the services it needs, then the command API (with the relay) on
-# http://127.0.0.1:8081. Secrets are generated once into .vizpro/secrets.env and kept for later runs.
+# Starts vizpro on this machine: the services it needs, then the whole platform in one process on
+# http://127.0.0.1:8080 — command API, relay, projector, query API, the SPA once it is built — with demo
+# content on first start. Secrets are generated once into .vizpro/secrets.env and kept for later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vizpro-target}"
@@ -27,5 +28,6 @@ set +a
 export VIZPRO_DATABASE_URL="${VIZPRO_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$database}"
 export VIZPRO_ADMIN_EMAILS="${VIZPRO_ADMIN_EMAILS:-admin@vizpro.local}"
 export VIZPRO_LOG_JSON="${VIZPRO_LOG_JSON:-false}"
+export VIZPRO_DEMO_DATA="${VIZPRO_DEMO_DATA:-true}"
 
-exec cargo run --release -p vizpro-command-api --bin command-api
+exec cargo run --release -p vizpro --bin vizpro

@@ -48,94 +48,9 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let secret = config.jwt_secret.expose_secret().as_bytes().to_vec();
-        anyhow::ensure!(
-            secret.len() >= 32,
-            "VIZPRO_JWT_SECRET must be at least 32 bytes long"
-        );
-        let sealer =
-            ConnectionSealer::from_config(&config.connection_keys, &config.connection_key_id)?;
-
-        let pool = PgPoolOptions::new()
-            .max_connections(config.database_max_connections)
-            // Testing each connection on checkout costs a round trip per query; a broken connection
-            // fails its statement instead, which answers 503 and is dropped from the pool.
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(3))
-            .connect(&config.database_url)
-            .await
-            .context("cannot connect to PostgreSQL")?;
-        vizpro_migrations::run(&pool).await?;
-
-        let redis = vizpro_http_edge::redis_slot::connect_in_background(&config.redis_url);
-        let nats = async_nats::ConnectOptions::new()
-            .name("vizpro-command-api")
-            .retry_on_initial_connect()
-            .connect(config.nats_url.as_str())
-            .await
-            .context("invalid NATS address")?;
-
-        let relay_status = Arc::new(RelayStatus::default());
-        if config.relay {
-            let settings = RelaySettings {
-                stream_name: config.nats_stream.clone(),
-                subject_prefix: config.nats_subject_prefix.clone(),
-                batch: config.relay_batch.max(1),
-                idle: Duration::from_millis(config.relay_idle_ms.max(1)),
-                duplicate_window: Duration::from_secs(600),
-            };
-            tokio::spawn(relay::run(
-                pool.clone(),
-                nats.clone(),
-                settings,
-                relay_status.clone(),
-            ));
-        }
-
-        let state = AppState::new(Shared {
-            store: EventStore::new(pool),
-            tokens: Arc::new(TokenKeys::from_secret(
-                &secret,
-                &config.jwt_issuer,
-                Duration::from_secs(config.access_token_seconds.max(30)),
-            )),
-            limiter: RateLimiter::new(redis.clone(), &config.redis_key_prefix),
-            sealer,
-            settings: Settings {
-                admin_emails: config
-                    .admin_emails
-                    .iter()
-                    .map(|email| email.trim().to_lowercase())
-                    .collect(),
-                default_role: config.default_role,
-                refresh_token_lifetime: chrono::Duration::days(config.refresh_token_days.max(1)),
-                secure_cookies: config.secure_cookies,
-                client_ip_source: if config.trust_forwarded_for {
-                    ClientIpSource::LastForwardedFor
-                } else {
-                    ClientIpSource::Peer
-                },
-                auth_quota: Quota::per_minute(config.auth_rate_per_minute),
-                user_quota: Quota::per_minute(config.user_rate_per_minute),
-                anonymous_quota: Quota::per_minute(config.anonymous_rate_per_minute),
-            },
-            redis,
-            nats,
-            relay: relay_status,
-        });
-
-        let edge = EdgeSettings {
-            cors_origins: config
-                .cors_origins
-                .iter()
-                .filter(|origin| !origin.trim().is_empty())
-                .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok())
-                .collect(),
-            body_limit: config.body_limit_bytes,
-            request_timeout: Duration::from_secs(config.request_timeout_seconds.max(1)),
-        };
-        let router = layers::apply(router(state.clone()), &edge);
-        let listener = TcpListener::bind(config.listen)
+        let listen = config.listen;
+        let (router, state) = build_router(config).await?;
+        let listener = TcpListener::bind(listen)
             .await
             .context("cannot bind the listen address")?;
         Ok(Application {
@@ -167,10 +82,103 @@ impl Application {
     }
 }
 
+/// Everything [`Application::build`] does except binding the listener: connects, migrates, starts the
+/// relay, and returns the service's router wrapped in the standard edge layers, with its state. Serve it
+/// with `into_make_service_with_connect_info::<SocketAddr>()`.
+pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> {
+    let secret = config.jwt_secret.expose_secret().as_bytes().to_vec();
+    anyhow::ensure!(
+        secret.len() >= 32,
+        "VIZPRO_JWT_SECRET must be at least 32 bytes long"
+    );
+    let sealer = ConnectionSealer::from_config(&config.connection_keys, &config.connection_key_id)?;
+
+    let pool = PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        // Testing each connection on checkout costs a round trip per query; a broken connection
+        // fails its statement instead, which answers 503 and is dropped from the pool.
+        .test_before_acquire(false)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect(&config.database_url)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    vizpro_migrations::run(&pool).await?;
+
+    let redis = vizpro_http_edge::redis_slot::connect_in_background(&config.redis_url);
+    let nats = async_nats::ConnectOptions::new()
+        .name("vizpro-command-api")
+        .retry_on_initial_connect()
+        .connect(config.nats_url.as_str())
+        .await
+        .context("invalid NATS address")?;
+
+    let relay_status = Arc::new(RelayStatus::default());
+    if config.relay {
+        let settings = RelaySettings {
+            stream_name: config.nats_stream.clone(),
+            subject_prefix: config.nats_subject_prefix.clone(),
+            batch: config.relay_batch.max(1),
+            idle: Duration::from_millis(config.relay_idle_ms.max(1)),
+            duplicate_window: Duration::from_secs(600),
+        };
+        tokio::spawn(relay::run(
+            pool.clone(),
+            nats.clone(),
+            settings,
+            relay_status.clone(),
+        ));
+    }
+
+    let state = AppState::new(Shared {
+        store: EventStore::new(pool),
+        tokens: Arc::new(TokenKeys::from_secret(
+            &secret,
+            &config.jwt_issuer,
+            Duration::from_secs(config.access_token_seconds.max(30)),
+        )),
+        limiter: RateLimiter::new(redis.clone(), &config.redis_key_prefix),
+        sealer,
+        settings: Settings {
+            admin_emails: config
+                .admin_emails
+                .iter()
+                .map(|email| email.trim().to_lowercase())
+                .collect(),
+            default_role: config.default_role,
+            refresh_token_lifetime: chrono::Duration::days(config.refresh_token_days.max(1)),
+            secure_cookies: config.secure_cookies,
+            client_ip_source: if config.trust_forwarded_for {
+                ClientIpSource::LastForwardedFor
+            } else {
+                ClientIpSource::Peer
+            },
+            auth_quota: Quota::per_minute(config.auth_rate_per_minute),
+            user_quota: Quota::per_minute(config.user_rate_per_minute),
+            anonymous_quota: Quota::per_minute(config.anonymous_rate_per_minute),
+        },
+        redis,
+        nats,
+        relay: relay_status,
+    });
+
+    let edge = EdgeSettings {
+        cors_origins: config
+            .cors_origins
+            .iter()
+            .filter(|origin| !origin.trim().is_empty())
+            .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok())
+            .collect(),
+        body_limit: config.body_limit_bytes,
+        request_timeout: Duration::from_secs(config.request_timeout_seconds.max(1)),
+    };
+    let router = layers::apply(router(state.clone()), &edge);
+    Ok((router, state))
+}
+
 /// Every route of the command API, documented in its OpenAPI document.
 pub fn router(state: AppState) -> Router {
-    let (api_router, api) = openapi::api_router().split_for_parts();
-    let document = Arc::new(api);
+    let (api_router, _) = openapi::api_router().split_for_parts();
+    let document = Arc::new(openapi::document());
     api_router
         .route(
             "/api/v1/openapi.json",

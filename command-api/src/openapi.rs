@@ -49,6 +49,11 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The complete OpenAPI document of the command API.
+pub fn document() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))

@@ -63,6 +63,7 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
             header::RETRY_AFTER,
             REQUEST_ID,
             HeaderName::from_static("x-position"),
+            HeaderName::from_static("x-cache"),
         ])
         .allow_credentials(true)
         .max_age(Duration::from_secs(600));

@@ -165,7 +165,9 @@ impl Projector {
                 .context("leadership connection lost")?;
             let mut received = 0_usize;
             let mut messages = consumer
-                .fetch()
+                // A waiting pull: messages are handed over as they arrive and the request ends after half a
+                // second. (`fetch` would answer at once when nothing is there, and the loop would spin.)
+                .batch()
                 .max_messages(self.config.batch.max(1))
                 .expires(Duration::from_millis(500))
                 .messages()

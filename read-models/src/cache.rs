@@ -13,14 +13,15 @@ use uuid::Uuid;
 
 use crate::Checkpoint;
 
-/// `<prefix>dashboard:<id>:doc`
+/// `<prefix>dashboard:{<id>}:doc`. The braces are a Redis Cluster hash tag: a dashboard's document and
+/// generation live in one slot, so the read (MGET) and the conditional store (a script) may touch both.
 pub fn dashboard_document_key(prefix: &str, dashboard_id: Uuid) -> String {
-    format!("{prefix}dashboard:{dashboard_id}:doc")
+    format!("{prefix}dashboard:{{{dashboard_id}}}:doc")
 }
 
-/// `<prefix>dashboard:<id>:gen`
+/// `<prefix>dashboard:{<id>}:gen`
 pub fn dashboard_generation_key(prefix: &str, dashboard_id: Uuid) -> String {
-    format!("{prefix}dashboard:{dashboard_id}:gen")
+    format!("{prefix}dashboard:{{{dashboard_id}}}:gen")
 }
 
 /// Who may see a resource, as the document carries it so that permission checks need no database.

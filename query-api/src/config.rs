@@ -1,0 +1,90 @@
+//! The query API's configuration: flags and `VIZPRO_*` environment variables from one struct.
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+use secrecy::SecretString;
+
+/// vizpro's read side: lists, details and dashboards served from the read models.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "query-api", version, about)]
+pub struct Config {
+    /// Address to listen on. Port 0 picks a free port (tests do this).
+    #[arg(long, env = "VIZPRO_QUERY_LISTEN", default_value = "127.0.0.1:8082")]
+    pub listen: SocketAddr,
+
+    /// PostgreSQL holding the read models the projector builds. The query API only reads it and never
+    /// runs migrations; the command API and the projector bring the schema up to date.
+    #[arg(
+        long,
+        env = "VIZPRO_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/vizpro"
+    )]
+    pub database_url: String,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "VIZPRO_DATABASE_MAX_CONNECTIONS", default_value_t = 20)]
+    pub database_max_connections: u32,
+
+    /// Redis holding cached dashboard documents and the rate-limit counters shared by all instances.
+    /// Reads fall back to PostgreSQL while it is unreachable.
+    #[arg(
+        long,
+        env = "VIZPRO_REDIS_URL",
+        default_value = "redis://127.0.0.1:6379"
+    )]
+    pub redis_url: String,
+
+    /// Prefix of every Redis key this deployment reads and writes; it must match the projector's, which
+    /// bumps the dashboard generations.
+    #[arg(long, env = "VIZPRO_REDIS_KEY_PREFIX", default_value = "vizpro:")]
+    pub redis_key_prefix: String,
+
+    /// Secret that verifies access tokens (HS256); at least 32 bytes. The same secret as the command API's,
+    /// which issues the tokens.
+    #[arg(long, env = "VIZPRO_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: SecretString,
+
+    /// Issuer that access tokens must name.
+    #[arg(long, env = "VIZPRO_JWT_ISSUER", default_value = "vizpro")]
+    pub jwt_issuer: String,
+
+    /// Lifetime of an access token, in seconds. The query API issues no tokens; the value only completes
+    /// the shared token keys.
+    #[arg(long, env = "VIZPRO_ACCESS_TOKEN_SECONDS", default_value_t = 900)]
+    pub access_token_seconds: u64,
+
+    /// Browser origins allowed to call the API (comma-separated); empty means same origin only.
+    #[arg(
+        long,
+        env = "VIZPRO_CORS_ORIGINS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Seconds a request may take before it is answered with 503.
+    #[arg(long, env = "VIZPRO_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+
+    /// Requests per signed-in user per minute.
+    #[arg(long, env = "VIZPRO_USER_RATE_PER_MINUTE", default_value_t = 1200)]
+    pub user_rate_per_minute: u32,
+
+    /// Requests per anonymous client address per minute.
+    #[arg(long, env = "VIZPRO_ANONYMOUS_RATE_PER_MINUTE", default_value_t = 300)]
+    pub anonymous_rate_per_minute: u32,
+
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a trusted proxy).
+    #[arg(long, env = "VIZPRO_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
+    /// Milliseconds a read carrying `X-Min-Position` waits for the projections to apply that position
+    /// before it is answered with 503 `projection-behind`.
+    #[arg(long, env = "VIZPRO_MIN_POSITION_WAIT_MS", default_value_t = 2000)]
+    pub min_position_wait_ms: u64,
+
+    /// Log as JSON lines (true) or as readable text (false).
+    #[arg(long, env = "VIZPRO_LOG_JSON", default_value_t = true, action = clap::ArgAction::Set)]
+    pub log_json: bool,
+}

@@ -1,0 +1,719 @@
+//! `GET /api/v1/dashboards`: dashboards, and each dashboard with its tiles and their charts in one answer.
+//!
+//! A dashboard's document is served from Redis when the cached copy is current (see
+//! [`vizpro_read_models::cache`] for the generation protocol) and built from PostgreSQL otherwise. The
+//! document is the same for every caller: it carries the access lists of the dashboard and of each chart,
+//! and each answer is cut for its caller in memory, so one cached copy serves everyone. Redis is an
+//! optimisation only: when it is down or slow the document is built from PostgreSQL and the answer says
+//! `X-Cache: bypass`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use redis::aio::ConnectionManager;
+use serde::Serialize;
+use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use vizpro_http_edge::ProblemDocument;
+use vizpro_http_edge::extract::PathParams;
+use vizpro_http_edge::redis_slot::{self, REDIS_COMMAND_TIMEOUT};
+use vizpro_http_edge::tokens::Caller;
+use vizpro_read_models::cache::{
+    DashboardDocument, DocumentAcl, DocumentTile, TileChart, dashboard_document_key,
+    dashboard_generation_key,
+};
+use vizpro_read_models::{Checkpoint, PROJECTIONS};
+
+use super::{Grant, ReadHeaders, detail_response, list_response};
+use crate::consistency::ReadAfter;
+use crate::error::ApiError;
+use crate::pagination::{ListColumns, ListParams, ListQuery, Page, fetch_page, paged_row};
+use crate::state::AppState;
+use crate::visibility::Visibility;
+
+/// The response header that says where a dashboard document came from.
+pub const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
+/// How long a cached document may live. The generation check keeps it correct; the expiry only frees
+/// memory from dashboards nobody opens any more.
+const DOCUMENT_TTL_SECONDS: u64 = 3600;
+
+/// Stores the document only if the generation is still the one read before the document was built, so
+/// that a document built from a snapshot older than a change is never cached after that change. A
+/// missing generation counts as 0, as it does for readers.
+const STORE_IF_CURRENT: &str = r"
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current == tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
+  return 1
+end
+return 0
+";
+
+static STORE_SCRIPT: LazyLock<redis::Script> =
+    LazyLock::new(|| redis::Script::new(STORE_IF_CURRENT));
+
+/// A dashboard in a list (without its tiles).
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Dashboard {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    #[schema(example = "Sales overview")]
+    pub name: String,
+    pub description: String,
+    #[schema(example = "sales-overview")]
+    pub slug: String,
+    /// The dashboard's filters.
+    #[schema(value_type = Object)]
+    pub filters: serde_json::Value,
+    /// The version of the dashboard's stream; it changes with every change to the dashboard itself.
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do with it: `edit` or `view`.
+    #[schema(example = "view")]
+    pub access: String,
+}
+
+paged_row!(Dashboard, id, name);
+
+/// A chart as a dashboard tile shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TileChartView {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    #[schema(example = "bar")]
+    pub chart_type: String,
+    pub dataset_id: Uuid,
+    #[schema(value_type = Object)]
+    pub spec: serde_json::Value,
+    pub pinned_dataset_version: Option<i32>,
+    pub version: i32,
+}
+
+/// One tile: where it sits and the chart it shows.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TileView {
+    pub tile_id: Uuid,
+    pub chart_id: Uuid,
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+    /// `null` when the chart was deleted or the caller may not see it; the tile stays so that the layout
+    /// holds.
+    pub chart: Option<TileChartView>,
+}
+
+/// A dashboard with its tiles and their charts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DashboardView {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub slug: String,
+    #[schema(value_type = Object)]
+    pub filters: serde_json::Value,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// What the caller may do with it: `edit` or `view`.
+    #[schema(example = "edit")]
+    pub access: String,
+    /// Present only when the caller may edit the dashboard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Vec<Grant>>,
+    /// In reading order: top to bottom, then left to right.
+    pub tiles: Vec<TileView>,
+}
+
+impl DashboardView {
+    /// The document as `caller` may see it, or `None` when they may not see the dashboard at all.
+    fn for_caller(document: DashboardDocument, caller: Caller) -> Option<Self> {
+        let role = caller.role.as_str();
+        let access = document.acl.access_for(caller.user_id, role)?;
+        let grants = (access == "edit").then(|| {
+            document
+                .acl
+                .grants
+                .iter()
+                .map(|(grantee_kind, grantee, access)| Grant {
+                    grantee_kind: grantee_kind.clone(),
+                    grantee: grantee.clone(),
+                    access: access.clone(),
+                })
+                .collect()
+        });
+        let tiles = document
+            .tiles
+            .into_iter()
+            .map(|tile| TileView {
+                tile_id: tile.tile_id,
+                chart_id: tile.chart_id,
+                x: tile.x,
+                y: tile.y,
+                w: tile.w,
+                h: tile.h,
+                chart: tile
+                    .chart
+                    .filter(|chart| chart.acl.access_for(caller.user_id, role).is_some())
+                    .map(|chart| TileChartView {
+                        id: chart.id,
+                        name: chart.name,
+                        description: chart.description,
+                        chart_type: chart.chart_type,
+                        dataset_id: chart.dataset_id,
+                        spec: chart.spec,
+                        pinned_dataset_version: chart.pinned_dataset_version,
+                        version: chart.version,
+                    }),
+            })
+            .collect();
+        Some(DashboardView {
+            id: document.id,
+            owner_id: document.owner_id,
+            name: document.name,
+            description: document.description,
+            slug: document.slug,
+            filters: document.filters,
+            version: document.version,
+            created_at: document.created_at,
+            updated_at: document.updated_at,
+            access: access.to_owned(),
+            grants,
+            tiles,
+        })
+    }
+}
+
+/// Where a document came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheOutcome {
+    /// Served from Redis.
+    Hit,
+    /// Built from PostgreSQL because the cached copy was missing or stale, and offered to Redis.
+    Miss,
+    /// Built from PostgreSQL because Redis could not be reached in time.
+    Bypass,
+}
+
+impl CacheOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            CacheOutcome::Hit => "hit",
+            CacheOutcome::Miss => "miss",
+            CacheOutcome::Bypass => "bypass",
+        }
+    }
+}
+
+/// `select … from rm_dashboards r where <visible to the caller>`.
+fn select_visible(visibility: &Visibility) -> QueryBuilder<'static, Postgres> {
+    let mut query = QueryBuilder::new(
+        "select r.id, r.owner_id, r.name, r.description, r.slug, r.filters, r.version, \
+         r.created_at, r.updated_at, ",
+    );
+    visibility.push_access(&mut query, "r");
+    query.push(" as access from rm_dashboards r where ");
+    visibility.push_visible(&mut query, "r");
+    query
+}
+
+/// The dashboards the caller may see, without their tiles.
+#[utoipa::path(get, path = "/api/v1/dashboards", operation_id = "list_dashboards", tag = "dashboards", security(("bearer" = [])),
+    params(ListParams, ReadHeaders),
+    responses(
+        (status = 200, body = Page<Dashboard>, description = "One page of the dashboards the caller may see", headers(("ETag" = String, description = "Send it back as If-None-Match to revalidate"))),
+        (status = 304, description = "The page has not changed since the ETag in If-None-Match"),
+        (status = 400, body = ProblemDocument, content_type = "application/problem+json", description = "A query parameter, the cursor or X-Min-Position is invalid"),
+        (status = 401, body = ProblemDocument, content_type = "application/problem+json", description = "The access token is missing, malformed or expired"),
+        (status = 429, body = ProblemDocument, content_type = "application/problem+json", description = "Too many requests; retry after Retry-After seconds"),
+        (status = 503, body = ProblemDocument, content_type = "application/problem+json", description = "The read models have not applied X-Min-Position in time"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ListQuery(params): ListQuery<ListParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let request = params.validate()?;
+    let visibility = Visibility::of(caller);
+    let page: Page<Dashboard> = fetch_page(
+        &state.pool,
+        select_visible(&visibility),
+        ListColumns::RESOURCE,
+        &request,
+        caller.user_id,
+    )
+    .await?;
+    list_response(&headers, &page)
+}
+
+/// One dashboard with its tiles and their charts.
+#[utoipa::path(get, path = "/api/v1/dashboards/{id}", operation_id = "get_dashboard", tag = "dashboards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dashboard"), ReadHeaders),
+    responses(
+        (status = 200, body = DashboardView, description = "The dashboard; `X-Cache` says whether it came from the cache (`hit`), was rebuilt (`miss`) or was built without the cache (`bypass`)", headers(("ETag" = String, description = "Send it back as If-None-Match to revalidate"), ("X-Cache" = String, description = "`hit`, `miss` or `bypass`"))),
+        (status = 304, description = "The dashboard has not changed since the ETag in If-None-Match"),
+        (status = 400, body = ProblemDocument, content_type = "application/problem+json", description = "The id or X-Min-Position is invalid"),
+        (status = 401, body = ProblemDocument, content_type = "application/problem+json", description = "The access token is missing, malformed or expired"),
+        (status = 429, body = ProblemDocument, content_type = "application/problem+json", description = "Too many requests; retry after Retry-After seconds"),
+        (status = 404, body = ProblemDocument, content_type = "application/problem+json", description = "No such dashboard, deleted, or not visible to the caller"),
+        (status = 503, body = ProblemDocument, content_type = "application/problem+json", description = "The read models have not applied X-Min-Position in time"),
+    ))]
+pub async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    ReadAfter(target): ReadAfter,
+    PathParams(id): PathParams<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    serve(&state, caller, id, target, &headers).await
+}
+
+/// One dashboard, found by its slug, with its tiles and their charts.
+#[utoipa::path(get, path = "/api/v1/dashboards/by-slug/{slug}", operation_id = "get_dashboard_by_slug", tag = "dashboards", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The dashboard's slug"), ReadHeaders),
+    responses(
+        (status = 200, body = DashboardView, description = "The dashboard; `X-Cache` says whether it came from the cache (`hit`), was rebuilt (`miss`) or was built without the cache (`bypass`)", headers(("ETag" = String, description = "Send it back as If-None-Match to revalidate"), ("X-Cache" = String, description = "`hit`, `miss` or `bypass`"))),
+        (status = 304, description = "The dashboard has not changed since the ETag in If-None-Match"),
+        (status = 400, body = ProblemDocument, content_type = "application/problem+json", description = "X-Min-Position is invalid"),
+        (status = 401, body = ProblemDocument, content_type = "application/problem+json", description = "The access token is missing, malformed or expired"),
+        (status = 429, body = ProblemDocument, content_type = "application/problem+json", description = "Too many requests; retry after Retry-After seconds"),
+        (status = 404, body = ProblemDocument, content_type = "application/problem+json", description = "No dashboard with this slug is visible to the caller"),
+        (status = 503, body = ProblemDocument, content_type = "application/problem+json", description = "The read models have not applied X-Min-Position in time"),
+    ))]
+pub async fn by_slug(
+    State(state): State<AppState>,
+    caller: Caller,
+    ReadAfter(target): ReadAfter,
+    PathParams(slug): PathParams<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let visibility = Visibility::of(caller);
+    let mut query = QueryBuilder::new("select r.id from rm_dashboards r where r.slug = ");
+    query.push_bind(slug).push(" and ");
+    visibility.push_visible(&mut query, "r");
+    query.push(" order by r.updated_at desc limit 1");
+    let id: Uuid = query
+        .build_query_scalar()
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(ApiError::not_found("dashboard"))?;
+    serve(&state, caller, id, target, &headers).await
+}
+
+/// Loads the document (from Redis or PostgreSQL), cuts it for the caller and answers.
+async fn serve(
+    state: &AppState,
+    caller: Caller,
+    id: Uuid,
+    target: Option<Checkpoint>,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let (document, outcome) = load_document(state, id, target).await?;
+    metrics::counter!("vizpro_dashboard_cache_total", "outcome" => outcome.as_str()).increment(1);
+    let view = document
+        .and_then(|document| DashboardView::for_caller(document, caller))
+        .ok_or(ApiError::not_found("dashboard"))?;
+    let version = view.version;
+    detail_response(
+        headers,
+        version,
+        &view,
+        vec![(X_CACHE, HeaderValue::from_static(outcome.as_str()))],
+    )
+}
+
+/// The document of dashboard `id`, or `None` when it does not exist or is deleted.
+///
+/// The cached copy is used when its generation is the current one (a missing generation counts as 0)
+/// and, for a read-your-writes read, when it was built at or after the target checkpoint.
+pub async fn load_document(
+    state: &AppState,
+    id: Uuid,
+    target: Option<Checkpoint>,
+) -> Result<(Option<DashboardDocument>, CacheOutcome), ApiError> {
+    let prefix = &state.settings.redis_key_prefix;
+    let generation_key = dashboard_generation_key(prefix, id);
+    let document_key = dashboard_document_key(prefix, id);
+    let Some(mut connection) = redis_slot::connection(&state.redis).await else {
+        let document = build_document(&state.pool, id, 0).await?;
+        return Ok((document, CacheOutcome::Bypass));
+    };
+    let Some((generation, cached)) =
+        read_cached(&mut connection, &generation_key, &document_key).await
+    else {
+        let document = build_document(&state.pool, id, 0).await?;
+        return Ok((document, CacheOutcome::Bypass));
+    };
+    if let Some(document) = cached {
+        let is_current = document.generation == generation;
+        let is_recent_enough = target.is_none_or(|target| document.built_at >= target);
+        if is_current && is_recent_enough {
+            return Ok((Some(document), CacheOutcome::Hit));
+        }
+    }
+    let document = build_document(&state.pool, id, generation).await?;
+    if let Some(document) = &document {
+        store_if_current(&mut connection, &generation_key, &document_key, document).await;
+    }
+    Ok((document, CacheOutcome::Miss))
+}
+
+/// The current generation and the cached document, in one round trip; `None` when Redis failed or was
+/// too slow. A cached document that cannot be read (written by another release, say) counts as absent
+/// and is replaced.
+async fn read_cached(
+    connection: &mut ConnectionManager,
+    generation_key: &str,
+    document_key: &str,
+) -> Option<(i64, Option<DashboardDocument>)> {
+    let mut command = redis::cmd("MGET");
+    command.arg(generation_key).arg(document_key);
+    let reply = command.query_async::<(Option<i64>, Option<String>)>(connection);
+    match tokio::time::timeout(REDIS_COMMAND_TIMEOUT, reply).await {
+        Ok(Ok((generation, document))) => {
+            let document = document.and_then(|json| {
+                serde_json::from_str::<DashboardDocument>(&json)
+                    .inspect_err(|error| {
+                        tracing::warn!(error = %error, key = document_key, "a cached dashboard document cannot be read; rebuilding it");
+                    })
+                    .ok()
+            });
+            Some((generation.unwrap_or(0), document))
+        }
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "Redis failed; serving the dashboard from PostgreSQL");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("Redis timed out; serving the dashboard from PostgreSQL");
+            None
+        }
+    }
+}
+
+/// Offers the document to the cache. A failure only costs the next reader a rebuild, so it is logged and
+/// otherwise ignored.
+async fn store_if_current(
+    connection: &mut ConnectionManager,
+    generation_key: &str,
+    document_key: &str,
+    document: &DashboardDocument,
+) {
+    let json = match serde_json::to_string(document) {
+        Ok(json) => json,
+        Err(error) => {
+            tracing::error!(error = %error, "a dashboard document cannot be serialised for the cache");
+            return;
+        }
+    };
+    let mut invocation = STORE_SCRIPT.prepare_invoke();
+    invocation
+        .key(generation_key)
+        .key(document_key)
+        .arg(document.generation)
+        .arg(json)
+        .arg(DOCUMENT_TTL_SECONDS);
+    let store = invocation.invoke_async::<i64>(connection);
+    match tokio::time::timeout(REDIS_COMMAND_TIMEOUT, store).await {
+        Ok(Ok(1)) => {}
+        Ok(Ok(_)) => {
+            tracing::debug!(
+                key = document_key,
+                "the dashboard changed while its document was built; not caching it"
+            );
+        }
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "a dashboard document could not be cached");
+        }
+        Err(_) => tracing::warn!("caching a dashboard document timed out"),
+    }
+}
+
+#[derive(Debug, FromRow)]
+struct DashboardRow {
+    id: Uuid,
+    owner_id: Uuid,
+    name: String,
+    description: String,
+    slug: String,
+    filters: serde_json::Value,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, FromRow)]
+struct TileRow {
+    tile_id: Uuid,
+    chart_id: Uuid,
+    x: i32,
+    y: i32,
+    w: i32,
+    h: i32,
+}
+
+#[derive(Debug, FromRow)]
+struct ChartRow {
+    id: Uuid,
+    owner_id: Uuid,
+    name: String,
+    description: String,
+    chart_type: String,
+    dataset_id: Uuid,
+    spec: serde_json::Value,
+    pinned_dataset_version: Option<i32>,
+    version: i32,
+}
+
+#[derive(Debug, FromRow)]
+struct GrantRow {
+    resource_id: Uuid,
+    grantee_kind: String,
+    grantee: String,
+    access: String,
+}
+
+/// Builds the document of dashboard `id` from one consistent snapshot: the dashboard, its tiles, their
+/// charts, the grants of all of them and the lowest projection checkpoint are read in one REPEATABLE READ
+/// transaction, so `built_at` is true of everything in the document.
+async fn build_document(
+    pool: &PgPool,
+    id: Uuid,
+    generation: i64,
+) -> Result<Option<DashboardDocument>, ApiError> {
+    let mut transaction = pool.begin().await?;
+    sqlx::query("set transaction isolation level repeatable read, read only")
+        .execute(&mut *transaction)
+        .await?;
+    let dashboard: Option<DashboardRow> = sqlx::query_as(
+        "select id, owner_id, name, description, slug, filters, version, created_at, updated_at \
+           from rm_dashboards where id = $1 and deleted = false",
+    )
+    .bind(id)
+    .fetch_optional(&mut *transaction)
+    .await?;
+    let Some(dashboard) = dashboard else {
+        transaction.commit().await?;
+        return Ok(None);
+    };
+    let tiles: Vec<TileRow> = sqlx::query_as(
+        "select tile_id, chart_id, x, y, w, h from rm_dashboard_tiles \
+          where dashboard_id = $1 order by y, x, tile_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *transaction)
+    .await?;
+    let chart_ids: Vec<Uuid> = tiles
+        .iter()
+        .map(|tile| tile.chart_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let charts: Vec<ChartRow> = sqlx::query_as(
+        "select id, owner_id, name, description, chart_type, dataset_id, spec, \
+                pinned_dataset_version, version \
+           from rm_charts where id = any($1) and deleted = false",
+    )
+    .bind(&chart_ids)
+    .fetch_all(&mut *transaction)
+    .await?;
+    let mut resource_ids = chart_ids;
+    resource_ids.push(id);
+    let grants: Vec<GrantRow> = sqlx::query_as(
+        "select resource_id, grantee_kind, grantee, access from rm_grants \
+          where resource_id = any($1) order by grantee_kind, grantee",
+    )
+    .bind(&resource_ids)
+    .fetch_all(&mut *transaction)
+    .await?;
+    let checkpoints: Vec<(i64, i64)> = sqlx::query_as(
+        "select coalesce(c.transaction_id, 0), coalesce(c.position, 0) \
+           from unnest($1::text[]) as p(name) \
+           left join projection_checkpoints c on c.projection = p.name",
+    )
+    .bind(PROJECTIONS.iter().map(|spec| spec.name).collect::<Vec<_>>())
+    .fetch_all(&mut *transaction)
+    .await?;
+    transaction.commit().await?;
+
+    let built_at = checkpoints
+        .into_iter()
+        .map(|(transaction_id, position)| Checkpoint {
+            transaction_id,
+            position,
+        })
+        .min()
+        .unwrap_or_default();
+    let mut grants_by_resource: HashMap<Uuid, Vec<(String, String, String)>> = HashMap::new();
+    for grant in grants {
+        grants_by_resource
+            .entry(grant.resource_id)
+            .or_default()
+            .push((grant.grantee_kind, grant.grantee, grant.access));
+    }
+    let mut acl_of = |resource_id: Uuid, owner_id: Uuid| DocumentAcl {
+        owner_id,
+        grants: grants_by_resource.remove(&resource_id).unwrap_or_default(),
+    };
+    let acl = acl_of(dashboard.id, dashboard.owner_id);
+    let charts: HashMap<Uuid, TileChart> = charts
+        .into_iter()
+        .map(|chart| {
+            let tile_chart = TileChart {
+                acl: acl_of(chart.id, chart.owner_id),
+                id: chart.id,
+                name: chart.name,
+                description: chart.description,
+                chart_type: chart.chart_type,
+                dataset_id: chart.dataset_id,
+                spec: chart.spec,
+                pinned_dataset_version: chart.pinned_dataset_version,
+                version: chart.version,
+            };
+            (tile_chart.id, tile_chart)
+        })
+        .collect();
+    let tiles = tiles
+        .into_iter()
+        .map(|tile| DocumentTile {
+            tile_id: tile.tile_id,
+            chart_id: tile.chart_id,
+            x: tile.x,
+            y: tile.y,
+            w: tile.w,
+            h: tile.h,
+            // A chart may sit on several tiles, so each tile gets its own copy.
+            chart: charts.get(&tile.chart_id).cloned(),
+        })
+        .collect();
+    Ok(Some(DashboardDocument {
+        id: dashboard.id,
+        owner_id: dashboard.owner_id,
+        name: dashboard.name,
+        description: dashboard.description,
+        slug: dashboard.slug,
+        filters: dashboard.filters,
+        version: dashboard.version,
+        created_at: dashboard.created_at,
+        updated_at: dashboard.updated_at,
+        tiles,
+        acl,
+        generation,
+        built_at,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vizpro_events::Role;
+
+    fn acl(owner_id: Uuid, grants: &[(&str, &str, &str)]) -> DocumentAcl {
+        DocumentAcl {
+            owner_id,
+            grants: grants
+                .iter()
+                .map(|(kind, grantee, access)| {
+                    (
+                        (*kind).to_owned(),
+                        (*grantee).to_owned(),
+                        (*access).to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn chart(owner_id: Uuid, grants: &[(&str, &str, &str)]) -> TileChart {
+        TileChart {
+            id: Uuid::now_v7(),
+            name: "Revenue".to_owned(),
+            description: String::new(),
+            chart_type: "bar".to_owned(),
+            dataset_id: Uuid::now_v7(),
+            spec: serde_json::json!({}),
+            pinned_dataset_version: None,
+            version: 1,
+            acl: acl(owner_id, grants),
+        }
+    }
+
+    fn document(
+        owner_id: Uuid,
+        grants: &[(&str, &str, &str)],
+        charts: Vec<Option<TileChart>>,
+    ) -> DashboardDocument {
+        DashboardDocument {
+            id: Uuid::now_v7(),
+            owner_id,
+            name: "Sales".to_owned(),
+            description: String::new(),
+            slug: "sales".to_owned(),
+            filters: serde_json::json!([]),
+            version: 3,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            tiles: charts
+                .into_iter()
+                .map(|chart| DocumentTile {
+                    tile_id: Uuid::now_v7(),
+                    chart_id: chart
+                        .as_ref()
+                        .map(|chart| chart.id)
+                        .unwrap_or_else(Uuid::now_v7),
+                    x: 0,
+                    y: 0,
+                    w: 4,
+                    h: 3,
+                    chart,
+                })
+                .collect(),
+            acl: acl(owner_id, grants),
+            generation: 0,
+            built_at: Checkpoint::default(),
+        }
+    }
+
+    #[test]
+    fn a_stranger_cannot_see_the_dashboard() {
+        let caller = Caller {
+            user_id: Uuid::now_v7(),
+            role: Role::Editor,
+        };
+        assert!(DashboardView::for_caller(document(Uuid::now_v7(), &[], vec![]), caller).is_none());
+    }
+
+    #[test]
+    fn a_viewer_sees_the_layout_but_only_the_charts_shared_with_them() {
+        let owner = Uuid::now_v7();
+        let caller = Caller {
+            user_id: Uuid::now_v7(),
+            role: Role::Viewer,
+        };
+        let shared = chart(owner, &[("role", "viewer", "view")]);
+        let private = chart(owner, &[]);
+        let view = DashboardView::for_caller(
+            document(
+                owner,
+                &[("user", &caller.user_id.to_string(), "view")],
+                vec![Some(shared), Some(private), None],
+            ),
+            caller,
+        )
+        .unwrap();
+        assert_eq!(view.access, "view");
+        assert!(view.grants.is_none(), "grants are for those who may edit");
+        let visible: Vec<bool> = view.tiles.iter().map(|tile| tile.chart.is_some()).collect();
+        assert_eq!(visible, [true, false, false]);
+    }
+}

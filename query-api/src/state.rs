@@ -1,0 +1,59 @@
+//! What every handler shares.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use sqlx::PgPool;
+use vizpro_http_edge::client_ip::ClientIpSource;
+use vizpro_http_edge::rate_limit::{Quota, RateLimiter};
+use vizpro_http_edge::redis_slot::RedisSlot;
+use vizpro_http_edge::tokens::TokenKeys;
+
+/// Settings handlers consult, derived once from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub client_ip_source: ClientIpSource,
+    pub user_quota: Quota,
+    pub anonymous_quota: Quota,
+    /// Prefix of every Redis key, shared with the projector that bumps dashboard generations.
+    pub redis_key_prefix: String,
+    /// How long a read carrying `X-Min-Position` waits for the projections to catch up.
+    pub min_position_wait: Duration,
+}
+
+/// The shared state behind a cheap-to-clone handle.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+pub struct Shared {
+    /// The read models. The query API only reads them.
+    pub pool: PgPool,
+    pub tokens: Arc<TokenKeys>,
+    pub limiter: RateLimiter,
+    /// Cached dashboard documents; empty while Redis has not been reached.
+    pub redis: RedisSlot,
+    pub settings: Settings,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for Arc<TokenKeys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.tokens.clone()
+    }
+}

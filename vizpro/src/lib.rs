@@ -1,0 +1,162 @@
+//! vizpro in one process on one port.
+//!
+//! Reads (GET, HEAD) go to the query API and everything else to the command API, exactly as nginx routes
+//! them when the services run apart; the projector and the relay run as tasks; other paths serve the SPA.
+//! Each service reads its own `VIZPRO_*` settings from the environment, so one environment configures both
+//! shapes of deployment.
+
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::Method;
+use axum::response::IntoResponse;
+use clap::Parser;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Runs vizpro in one process. Every other setting comes from the services' `VIZPRO_*` variables.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "vizpro", version, about)]
+pub struct Cli {
+    /// Address to listen on for the API and the SPA.
+    #[arg(long, env = "VIZPRO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// The built SPA (a folder with index.html); unset or missing serves the API alone.
+    #[arg(long, env = "VIZPRO_SPA_DIR", default_value = "frontend/dist")]
+    pub spa_dir: PathBuf,
+
+    /// Create a demo account and example content when the platform starts, unless they exist.
+    #[arg(long, env = "VIZPRO_DEMO_DATA", default_value_t = false, action = clap::ArgAction::Set)]
+    pub demo_data: bool,
+
+    /// Log as JSON lines (true) or as readable text (false).
+    #[arg(long, env = "VIZPRO_LOG_JSON", default_value_t = true, action = clap::ArgAction::Set)]
+    pub log_json: bool,
+}
+
+/// Builds every part, serves until SIGINT/SIGTERM.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let router = build(&cli).await?;
+    let listener = tokio::net::TcpListener::bind(cli.listen)
+        .await
+        .context("cannot bind the listen address")?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "vizpro is listening");
+    if cli.demo_data {
+        tokio::spawn(demo::seed(format!("http://{address}")));
+    }
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+/// The combined router from the services' settings in the environment.
+pub async fn build(cli: &Cli) -> anyhow::Result<Router> {
+    let settings = Settings {
+        command: vizpro_command_api::Config::try_parse_from(["command-api"])
+            .context("command API settings (VIZPRO_* variables)")?,
+        query: vizpro_query_api::Config::try_parse_from(["query-api"])
+            .context("query API settings (VIZPRO_* variables)")?,
+        projector: vizpro_projector::Config::try_parse_from(["projector"])
+            .context("projector settings (VIZPRO_* variables)")?,
+        spa_dir: cli.spa_dir.clone(),
+    };
+    build_with(settings).await
+}
+
+/// The settings of every part.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub command: vizpro_command_api::Config,
+    pub query: vizpro_query_api::Config,
+    pub projector: vizpro_projector::Config,
+    pub spa_dir: PathBuf,
+}
+
+/// The combined router: the command API (which migrates the database and starts the relay), the query
+/// API, the projector as a background task, one OpenAPI document, and the SPA.
+pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
+    let Settings {
+        command: command_config,
+        query: query_config,
+        projector: projector_config,
+        spa_dir,
+    } = settings;
+    let (writes, _) = vizpro_command_api::build_router(command_config).await?;
+    let (reads, _) = vizpro_query_api::build_router(query_config).await?;
+    let projector = vizpro_projector::Projector::build(projector_config).await?;
+    tokio::spawn(async move {
+        if let Err(error) = projector.run_until_stopped().await {
+            tracing::error!(error = format!("{error:#}"), "the projector stopped");
+        }
+    });
+
+    let mut document = vizpro_command_api::openapi::document();
+    document.merge(vizpro_query_api::openapi::document());
+    document.info.title = "vizpro API".to_owned();
+    let document = Arc::new(document);
+
+    let spa = if spa_dir.join("index.html").is_file() {
+        Some(ServeDir::new(&spa_dir).fallback(ServeFile::new(spa_dir.join("index.html"))))
+    } else {
+        None
+    };
+    let dispatch = tower::service_fn(move |request: Request| {
+        let writes = writes.clone();
+        let reads = reads.clone();
+        let spa = spa.clone();
+        async move {
+            let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+            let path = request.uri().path();
+            let is_service_path =
+                path.starts_with("/api/") || ["/healthz", "/readyz", "/metrics"].contains(&path);
+            let response = match (is_read, is_service_path, spa) {
+                (false, _, _) => writes.oneshot(request).await.into_response(),
+                (true, true, _) | (true, false, None) => {
+                    reads.oneshot(request).await.into_response()
+                }
+                (true, false, Some(spa)) => spa.oneshot(request).await.into_response(),
+            };
+            Ok::<_, std::convert::Infallible>(response)
+        }
+    });
+    let router = Router::new()
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
+        )
+        .fallback_service(dispatch);
+    Ok(router)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        drop(tokio::signal::ctrl_c().await);
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,191 @@
+use std::net::SocketAddr;
+
+use base64::Engine;
+use reqwest::{Method, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+use vizpro_events::Role;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+const SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
+
+pub struct Platform {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+pub async fn start(redis_url: &str) -> Platform {
+    let database = format!("vizpro_test_{}", Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect("postgres://postgres@127.0.0.1:5432/postgres")
+        .await
+        .unwrap();
+    sqlx::query(&format!("create database {database}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let database_url = format!("postgres://postgres@127.0.0.1:5432/{database}");
+    let suffix = Uuid::new_v4().simple().to_string();
+    let prefix = format!("vizpro-test:{suffix}:");
+    let command = vizpro_command_api::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: database_url.clone(),
+        database_max_connections: 10,
+        nats_url: "nats://127.0.0.1:4222".to_owned(),
+        nats_stream: format!("VIZPRO_TEST_{suffix}"),
+        nats_subject_prefix: format!("vizpro_test_{suffix}.events"),
+        redis_url: redis_url.to_owned(),
+        redis_key_prefix: prefix.clone(),
+        jwt_secret: SecretString::from(SECRET.to_owned()),
+        jwt_issuer: "vizpro".to_owned(),
+        access_token_seconds: 900,
+        refresh_token_days: 30,
+        admin_emails: vec!["admin@example.com".to_owned()],
+        default_role: Role::Editor,
+        connection_keys: SecretString::from(format!(
+            "t:{}",
+            base64::engine::general_purpose::STANDARD.encode([9_u8; 32])
+        )),
+        connection_key_id: "t".to_owned(),
+        cors_origins: vec![],
+        body_limit_bytes: 64 * 1024,
+        request_timeout_seconds: 30,
+        auth_rate_per_minute: 100_000,
+        user_rate_per_minute: 1_000_000,
+        anonymous_rate_per_minute: 1_000_000,
+        trust_forwarded_for: false,
+        secure_cookies: true,
+        relay: true,
+        relay_batch: 500,
+        relay_idle_ms: 2,
+        log_json: true,
+    };
+    let query = vizpro_query_api::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: database_url.clone(),
+        database_max_connections: 10,
+        redis_url: redis_url.to_owned(),
+        redis_key_prefix: prefix.clone(),
+        jwt_secret: SecretString::from(SECRET.to_owned()),
+        jwt_issuer: "vizpro".to_owned(),
+        access_token_seconds: 900,
+        cors_origins: vec![],
+        request_timeout_seconds: 30,
+        user_rate_per_minute: 1_000_000,
+        anonymous_rate_per_minute: 1_000_000,
+        trust_forwarded_for: false,
+        min_position_wait_ms: 5_000,
+        log_json: true,
+    };
+    let projector = vizpro_projector::Config {
+        database_url,
+        database_max_connections: 4,
+        nats_url: "nats://127.0.0.1:4222".to_owned(),
+        nats_stream: format!("VIZPRO_TEST_{suffix}"),
+        consumer: "projector".to_owned(),
+        redis_url: redis_url.to_owned(),
+        redis_key_prefix: prefix.clone(),
+        batch: 100,
+        log_json: true,
+    };
+    let router = vizpro::build_with(vizpro::Settings {
+        command,
+        query,
+        projector,
+        spa_dir: std::env::temp_dir().join("no-spa-here"),
+    })
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Platform {
+        base,
+        client: reqwest::Client::new(),
+    }
+}
+
+/// An answer: status, headers and JSON body.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Platform {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        min_position: Option<i64>,
+    ) -> Answer {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(position) = min_position {
+            request = request.header("x-min-position", position);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.json().await.unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A write that must succeed; returns its body (with `id`, `version`, `position`).
+    pub async fn write(&self, method: Method, path: &str, token: &str, body: Value) -> Value {
+        let answer = self.call(method, path, Some(token), Some(body), None).await;
+        assert!(
+            answer.status.is_success(),
+            "{path}: {} {}",
+            answer.status,
+            answer.body
+        );
+        answer.body
+    }
+
+    pub async fn user(&self, email: &str) -> (Uuid, String) {
+        let registered = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/register",
+                None,
+                Some(json!({"email": email, "password": PASSWORD, "display_name": email})),
+                None,
+            )
+            .await;
+        assert_eq!(registered.status, StatusCode::CREATED);
+        let session = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": PASSWORD})),
+                None,
+            )
+            .await;
+        assert_eq!(session.status, StatusCode::OK);
+        (
+            registered.body["id"].as_str().unwrap().parse().unwrap(),
+            session.body["access_token"].as_str().unwrap().to_owned(),
+        )
+    }
+}

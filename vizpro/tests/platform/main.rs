@@ -1,0 +1,5 @@
+//! The whole platform in one process (command API, relay, projector, query API) against the real
+//! PostgreSQL, NATS JetStream and Redis on loopback.
+
+mod harness;
+mod read_path;
