@@ -173,27 +173,44 @@ impl Projector {
                 .messages()
                 .await
                 .context("fetching from JetStream")?;
-            while let Some(message) = messages.next().await {
-                let message = message
-                    .map_err(|error| anyhow::anyhow!("receiving from JetStream: {error}"))?;
-                received += 1;
-                match decode_message(&message) {
-                    Ok(event) => {
-                        let effects = self.apply_through(&event).await?;
-                        pending_invalidations.extend(effects.stale_dashboards);
-                    }
-                    Err(reason) => {
-                        // Not an event this projector understands: nothing in the event store to reconcile.
-                        tracing::error!(subject = %message.subject, reason = %reason, "skipping an undecodable message");
-                        metrics::counter!("vizpro_projector_undecodable_messages_total")
-                            .increment(1);
+            while let Some(first) = messages.next().await {
+                // Take every message that has already arrived, so that a burst is applied in one
+                // transaction (one commit) instead of one per event.
+                let mut batch = vec![
+                    first.map_err(|error| anyhow::anyhow!("receiving from JetStream: {error}"))?,
+                ];
+                while batch.len() < self.config.batch.max(1) {
+                    match futures::FutureExt::now_or_never(messages.next()) {
+                        Some(Some(next)) => batch.push(next.map_err(|error| {
+                            anyhow::anyhow!("receiving from JetStream: {error}")
+                        })?),
+                        _ => break,
                     }
                 }
+                received += batch.len();
+                let mut newest = None;
+                for message in &batch {
+                    match decode_message(message) {
+                        Ok(event) => newest = newest.max(Some(event.checkpoint())),
+                        Err(reason) => {
+                            // Not an event this projector understands: nothing in the event store to reconcile.
+                            tracing::error!(subject = %message.subject, reason = %reason, "skipping an undecodable message");
+                            metrics::counter!("vizpro_projector_undecodable_messages_total")
+                                .increment(1);
+                        }
+                    }
+                }
+                if let Some(newest) = newest {
+                    let effects = self.apply_up_to(newest).await?;
+                    pending_invalidations.extend(effects.stale_dashboards);
+                }
                 self.invalidate(pending_invalidations).await;
-                message
-                    .ack()
-                    .await
-                    .map_err(|error| anyhow::anyhow!("acknowledging: {error}"))?;
+                for message in batch {
+                    message
+                        .ack()
+                        .await
+                        .map_err(|error| anyhow::anyhow!("acknowledging: {error}"))?;
+                }
             }
             if received == 0 {
                 // A quiet stream: make sure nothing committed is waiting behind an unacknowledged message.
@@ -206,20 +223,33 @@ impl Projector {
 
     /// Applies everything committed after the lowest projection checkpoint, straight from the event store.
     pub async fn catch_up_from_store(&self) -> anyhow::Result<Effects> {
-        let mut effects = Effects::default();
-        let mut cursor = self.lowest_checkpoint().await?;
-        loop {
-            let batch = self.store.read_committed(cursor, 500).await?;
-            for event in &batch {
-                self.apply_to_all(event, &mut effects).await?;
-            }
-            match batch.last() {
-                Some(last) if batch.len() == 500 => cursor = last.checkpoint(),
-                _ => return Ok(effects),
-            }
-        }
+        self.apply_up_to(CommitCheckpoint {
+            transaction_id: i64::MAX,
+            position: i64::MAX,
+        })
+        .await
     }
 
+    /// Applies everything committed after the lowest projection checkpoint up to and including `newest`.
+    /// The messages say how far to go; the event store says what is there, so an event whose message is
+    /// late (held by a leader that died) is applied in its place, and its late message is then skipped.
+    pub async fn apply_up_to(&self, newest: CommitCheckpoint) -> anyhow::Result<Effects> {
+        let mut effects = Effects::default();
+        let mut cursor = self.lowest_checkpoint().await?;
+        while cursor < newest {
+            let events: Vec<StoredEvent> = self
+                .store
+                .read_committed(cursor, 500)
+                .await?
+                .into_iter()
+                .filter(|event| event.checkpoint() <= newest)
+                .collect();
+            let Some(last) = events.last() else { break };
+            cursor = last.checkpoint();
+            self.apply_events(&events, &mut effects).await?;
+        }
+        Ok(effects)
+    }
     async fn consumer(
         &self,
         jetstream: &jetstream::Context,
@@ -241,38 +271,6 @@ impl Projector {
         Ok(consumer)
     }
 
-    /// Applies everything committed up to and including `event`, filling any gap from the event store.
-    pub async fn apply_through(&self, event: &StoredEvent) -> anyhow::Result<Effects> {
-        let mut effects = Effects::default();
-        let lowest = self.lowest_checkpoint().await?;
-        if event.checkpoint() <= lowest {
-            return Ok(effects);
-        }
-        let mut cursor = lowest;
-        loop {
-            let missing = self.store.read_committed(cursor, 500).await?;
-            let before_event: Vec<&StoredEvent> = missing
-                .iter()
-                .filter(|stored| stored.checkpoint() < event.checkpoint())
-                .collect();
-            if before_event.is_empty() {
-                break;
-            }
-            for stored in &before_event {
-                self.apply_to_all(stored, &mut effects).await?;
-            }
-            cursor = before_event
-                .last()
-                .map(|stored| stored.checkpoint())
-                .unwrap_or(cursor);
-            if before_event.len() < missing.len() || missing.len() < 500 {
-                break;
-            }
-        }
-        self.apply_to_all(event, &mut effects).await?;
-        Ok(effects)
-    }
-
     async fn lowest_checkpoint(&self) -> anyhow::Result<CommitCheckpoint> {
         let rows = vizpro_read_models::checkpoints(&self.pool).await?;
         if rows.len() < PROJECTIONS.len() {
@@ -288,98 +286,165 @@ impl Projector {
             .unwrap_or_default())
     }
 
-    /// Applies one event to every projection that has not applied it yet, in one transaction.
-    pub async fn apply_to_all(
+    /// Applies events, in commit order, to every projection that has not applied them yet, in one
+    /// transaction. Savepoints cost two round trips per event, so the batch first runs without them; only
+    /// if some event fails is it run again with a savepoint around each projection's work, so that the
+    /// failing event is dead-lettered for that projection alone.
+    pub async fn apply_events(
         &self,
-        event: &StoredEvent,
+        events: &[StoredEvent],
         effects: &mut Effects,
     ) -> anyhow::Result<()> {
+        let batch_effects = match self.apply_events_once(events, false).await? {
+            Ok(batch_effects) => batch_effects,
+            Err(_) => self
+                .apply_events_once(events, true)
+                .await?
+                .map_err(|error| {
+                    anyhow::anyhow!("an event failed even inside its savepoint: {error}")
+                })?,
+        };
+        effects
+            .stale_dashboards
+            .extend(batch_effects.stale_dashboards);
+        metrics::counter!("vizpro_projector_events_applied_total").increment(events.len() as u64);
+        if let Some(last) = events.last() {
+            metrics::gauge!("vizpro_projector_checkpoint_position").set(last.position as f64);
+        }
+        Ok(())
+    }
+
+    /// One attempt at [`apply_events`](Self::apply_events). The outer error is a technical failure; the
+    /// inner one is an event a projection could not apply without savepoints (the attempt was rolled back).
+    async fn apply_events_once(
+        &self,
+        events: &[StoredEvent],
+        with_savepoints: bool,
+    ) -> anyhow::Result<Result<Effects, projections::ProjectionError>> {
+        let mut effects = Effects::default();
         let mut transaction = self.pool.begin().await?;
         let names: Vec<&str> = PROJECTIONS.iter().map(|spec| spec.name).collect();
-        let checkpoints: Vec<(String, i64, i64)> = sqlx::query_as(
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
             "select projection, transaction_id, position from projection_checkpoints \
               where projection = any($1) order by projection for update",
         )
         .bind(&names)
         .fetch_all(&mut *transaction)
         .await?;
-        let mut advanced = Vec::new();
-        for spec in PROJECTIONS {
-            let applied = checkpoints
-                .iter()
-                .find(|(name, _, _)| name == spec.name)
-                .is_some_and(|(_, transaction_id, position)| {
-                    event.checkpoint()
-                        <= CommitCheckpoint {
-                            transaction_id: *transaction_id,
-                            position: *position,
-                        }
-                });
-            if applied {
-                continue;
-            }
-            advanced.push(spec.name);
-            if !spec.follows.contains(&event.stream_type.as_str()) {
-                continue;
-            }
-            let mut savepoint = transaction.begin().await?;
-            let mut projection_effects = Effects::default();
-            match projections::apply(
-                spec.name,
-                &mut savepoint,
-                event,
-                Tables::LIVE,
-                &mut projection_effects,
-            )
-            .await
-            {
-                Ok(()) => {
-                    savepoint.commit().await?;
-                    effects
-                        .stale_dashboards
-                        .extend(projection_effects.stale_dashboards);
+        // Per projection: its checkpoint as this batch advances it, and how many events it took.
+        let mut progress: Vec<(CommitCheckpoint, i64)> = PROJECTIONS
+            .iter()
+            .map(|spec| {
+                let checkpoint = rows
+                    .iter()
+                    .find(|(name, _, _)| name == spec.name)
+                    .map(|(_, transaction_id, position)| CommitCheckpoint {
+                        transaction_id: *transaction_id,
+                        position: *position,
+                    })
+                    .unwrap_or_default();
+                (checkpoint, 0)
+            })
+            .collect();
+        for event in events {
+            for (spec, (checkpoint, applied)) in PROJECTIONS.iter().zip(progress.iter_mut()) {
+                if event.checkpoint() <= *checkpoint {
+                    continue;
                 }
-                Err(error) => {
-                    savepoint.rollback().await?;
-                    tracing::error!(
-                        projection = spec.name, event_id = %event.event_id, position = event.position,
-                        event_type = %event.event_type, error = %error,
-                        "an event could not be applied; it is dead-lettered and the projection moves on"
-                    );
-                    metrics::counter!("vizpro_projection_dead_letters_total", "projection" => spec.name).increment(1);
-                    sqlx::query(
-                        "insert into projection_dead_letters (projection, event_id, position, event_type, reason) \
-                         values ($1, $2, $3, $4, $5) on conflict do nothing",
+                *checkpoint = event.checkpoint();
+                *applied += 1;
+                if !spec.follows.contains(&event.stream_type.as_str()) {
+                    continue;
+                }
+                if !with_savepoints {
+                    let outcome = projections::apply(
+                        spec.name,
+                        &mut transaction,
+                        event,
+                        Tables::LIVE,
+                        &mut effects,
                     )
-                    .bind(spec.name)
-                    .bind(event.event_id)
-                    .bind(event.position)
-                    .bind(&event.event_type)
-                    .bind(error.to_string())
-                    .execute(&mut *transaction)
-                    .await?;
+                    .await;
+                    if let Err(error) = outcome {
+                        transaction.rollback().await?;
+                        return Ok(Err(error));
+                    }
+                    continue;
+                }
+                let mut savepoint = transaction.begin().await?;
+                let mut projection_effects = Effects::default();
+                let outcome = projections::apply(
+                    spec.name,
+                    &mut savepoint,
+                    event,
+                    Tables::LIVE,
+                    &mut projection_effects,
+                )
+                .await;
+                match outcome {
+                    Ok(()) => {
+                        savepoint.commit().await?;
+                        effects
+                            .stale_dashboards
+                            .extend(projection_effects.stale_dashboards);
+                    }
+                    Err(error) => {
+                        savepoint.rollback().await?;
+                        tracing::error!(
+                            projection = spec.name, event_id = %event.event_id, position = event.position,
+                            event_type = %event.event_type, error = %error,
+                            "an event could not be applied; it is dead-lettered and the projection moves on"
+                        );
+                        metrics::counter!("vizpro_projection_dead_letters_total", "projection" => spec.name)
+                            .increment(1);
+                        sqlx::query(
+                            "insert into projection_dead_letters (projection, event_id, position, event_type, reason) \
+                             values ($1, $2, $3, $4, $5) on conflict do nothing",
+                        )
+                        .bind(spec.name)
+                        .bind(event.event_id)
+                        .bind(event.position)
+                        .bind(&event.event_type)
+                        .bind(error.to_string())
+                        .execute(&mut *transaction)
+                        .await?;
+                    }
                 }
             }
         }
-        if !advanced.is_empty() {
+        let mut advanced_names = Vec::new();
+        let mut advanced_transactions = Vec::new();
+        let mut advanced_positions = Vec::new();
+        let mut advanced_counts = Vec::new();
+        for (spec, (checkpoint, applied)) in PROJECTIONS.iter().zip(&progress) {
+            if *applied > 0 {
+                advanced_names.push(spec.name);
+                advanced_transactions.push(checkpoint.transaction_id);
+                advanced_positions.push(checkpoint.position);
+                advanced_counts.push(*applied);
+            }
+        }
+        if !advanced_names.is_empty() {
             sqlx::query(
                 "insert into projection_checkpoints (projection, transaction_id, position, events_applied, last_event_at) \
-                 select name, $2, $3, 1, $4 from unnest($1::text[]) as name \
+                 select name, transaction_id, position, applied, $5 \
+                   from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) \
+                        as advanced(name, transaction_id, position, applied) \
                  on conflict (projection) do update set transaction_id = excluded.transaction_id, \
-                    position = excluded.position, events_applied = projection_checkpoints.events_applied + 1, \
+                    position = excluded.position, \
+                    events_applied = projection_checkpoints.events_applied + excluded.events_applied, \
                     last_event_at = excluded.last_event_at, updated_at = now()",
             )
-            .bind(&advanced)
-            .bind(event.transaction_id)
-            .bind(event.position)
-            .bind(event.recorded_at)
+            .bind(&advanced_names)
+            .bind(&advanced_transactions)
+            .bind(&advanced_positions)
+            .bind(&advanced_counts)
+            .bind(events.last().map(|event| event.recorded_at))
             .execute(&mut *transaction)
             .await?;
         }
         transaction.commit().await?;
-        metrics::counter!("vizpro_projector_events_applied_total").increment(1);
-        metrics::gauge!("vizpro_projector_checkpoint_position").set(event.position as f64);
-        Ok(())
+        Ok(Ok(effects))
     }
 
     /// Bumps the generation of every stale dashboard document; keeps those Redis did not take.
