@@ -22,12 +22,12 @@ use uuid::Uuid;
 use vizpro_domain::{DisplayName, Email, Password, UserCommand, UserState, Users};
 use vizpro_events::user::{SignInFailure, UserEvent};
 use vizpro_http_edge::Problem;
+use vizpro_http_edge::admission::too_many_requests;
 use vizpro_http_edge::extract::JsonBody;
 use vizpro_http_edge::rate_limit::Decision;
 
 use crate::commands::{Accepted, CommandRun, RequestMeta, SideWrite, execute};
 use crate::error::ApiError;
-use crate::middleware::too_many_requests;
 use crate::state::AppState;
 
 pub const REFRESH_COOKIE: &str = "vizpro_refresh";

@@ -8,7 +8,6 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod health;
-pub mod middleware;
 pub mod openapi;
 pub mod relay;
 pub mod resources;
@@ -26,6 +25,7 @@ use secrecy::ExposeSecret;
 use sqlx::postgres::PgPoolOptions;
 use tokio::net::TcpListener;
 use vizpro_event_store::EventStore;
+use vizpro_http_edge::admission::{self, Admission};
 use vizpro_http_edge::client_ip::ClientIpSource;
 use vizpro_http_edge::layers::{self, EdgeSettings};
 use vizpro_http_edge::rate_limit::{Quota, RateLimiter};
@@ -190,8 +190,16 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .fallback(layers::not_found_fallback)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::authenticate_and_limit,
+            Arc::new(Admission {
+                tokens: state.tokens.clone(),
+                limiter: state.limiter.clone(),
+                client_ip_source: state.settings.client_ip_source,
+                scope: "command",
+                user_quota: state.settings.user_quota,
+                anonymous_quota: state.settings.anonymous_quota,
+                sign_in_quota: Some(state.settings.auth_quota),
+            }),
+            admission::authenticate_and_limit,
         ))
         .with_state(state)
 }

@@ -1,5 +1,6 @@
 //! The HTTP plumbing both vizpro APIs share.
 //!
+//! * [`admission`]: authentication once per request and rate limits, in front of every `/api/v1` route.
 //! * [`problem`]: RFC 9457 `application/problem+json` responses with stable `type` URNs.
 //! * [`extract`]: extractors that turn malformed requests into problems naming the offending field.
 //! * [`tokens`]: issuing and verifying short-lived access tokens, and the [`tokens::Caller`] extractor.
@@ -8,6 +9,7 @@
 //! * [`redis_slot`]: a Redis connection made in the background, so an outage never stops a service.
 //! * [`telemetry`]: JSON logs and Prometheus metrics.
 
+pub mod admission;
 pub mod client_ip;
 pub mod extract;
 pub mod layers;

@@ -22,7 +22,6 @@ pub mod config;
 pub mod consistency;
 pub mod error;
 pub mod health;
-pub mod middleware;
 pub mod openapi;
 pub mod pagination;
 pub mod resources;
@@ -39,6 +38,7 @@ use axum::http::HeaderValue;
 use secrecy::ExposeSecret;
 use sqlx::postgres::PgPoolOptions;
 use tokio::net::TcpListener;
+use vizpro_http_edge::admission::{self, Admission};
 use vizpro_http_edge::client_ip::ClientIpSource;
 use vizpro_http_edge::layers::{self, EdgeSettings};
 use vizpro_http_edge::rate_limit::{Quota, RateLimiter};
@@ -175,8 +175,16 @@ pub fn router(state: AppState) -> Router {
             consistency::wait_for_min_position,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::authenticate_and_limit,
+            Arc::new(Admission {
+                tokens: state.tokens.clone(),
+                limiter: state.limiter.clone(),
+                client_ip_source: state.settings.client_ip_source,
+                scope: "query",
+                user_quota: state.settings.user_quota,
+                anonymous_quota: state.settings.anonymous_quota,
+                sign_in_quota: None,
+            }),
+            admission::authenticate_and_limit,
         ))
         .with_state(state)
 }
