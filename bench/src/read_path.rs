@@ -7,6 +7,9 @@
 //! * cached dashboard GET: requests per second, beside an axum hello-world that does one Redis GET per
 //!   request, both driven by the same client — target ≥ 0.6×.
 
+// A benchmark's output is its report.
+#![allow(clippy::print_stdout)]
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 

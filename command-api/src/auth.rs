@@ -231,20 +231,21 @@ pub async fn refresh(
     };
     let token_hash = Sha256::digest(presented.as_bytes()).to_vec();
     let mut transaction = state.store.pool().begin().await?;
-    let row: Option<(
-        Uuid,
-        Uuid,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    )> = sqlx::query_as(
+    let row: Option<RefreshTokenRow> = sqlx::query_as(
         "select family_id, user_id, expires_at, used_at, revoked_at from refresh_tokens \
           where token_hash = $1 for update",
     )
     .bind(&token_hash)
     .fetch_optional(&mut *transaction)
     .await?;
-    let Some((family_id, user_id, expires_at, used_at, revoked_at)) = row else {
+    let Some(RefreshTokenRow {
+        family_id,
+        user_id,
+        expires_at,
+        used_at,
+        revoked_at,
+    }) = row
+    else {
         return Err(invalid_refresh().into());
     };
     if used_at.is_some() || revoked_at.is_some() {
@@ -392,6 +393,16 @@ async fn record_session_event(
         },
     )
     .await
+}
+
+/// A stored refresh token, as the refresh endpoint reads it.
+#[derive(Debug, sqlx::FromRow)]
+struct RefreshTokenRow {
+    family_id: Uuid,
+    user_id: Uuid,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
 }
 
 fn invalid_credentials() -> Problem {

@@ -248,13 +248,13 @@ pub async fn execute<D: Decider>(
         Some(loaded) => (D::replay(&loaded.events), loaded.version),
         None => (D::State::default(), 0),
     };
-    if let Some(expected) = run.meta.if_match {
-        if expected != version {
-            return Err(ApiError::PreconditionFailed {
-                expected,
-                actual: version,
-            });
-        }
+    if let Some(expected) = run.meta.if_match
+        && expected != version
+    {
+        return Err(ApiError::PreconditionFailed {
+            expected,
+            actual: version,
+        });
     }
     let mut evolving = current;
     let mut events = Vec::new();
@@ -312,10 +312,10 @@ pub async fn execute<D: Decider>(
         }) => {
             drop(transaction.rollback().await);
             // A concurrent retry under the same key may have won the race: answer what it answered.
-            if let Some(record) = &idempotency {
-                if let Some(answer) = record.find(state.store.pool()).await? {
-                    return Ok(answer);
-                }
+            if let Some(record) = &idempotency
+                && let Some(answer) = record.find(state.store.pool()).await?
+            {
+                return Ok(answer);
             }
             // The failed transaction could not read the winner's version; outside it, it can.
             let actual = state
@@ -340,10 +340,10 @@ pub async fn execute<D: Decider>(
         let stored = record.store(&mut transaction, &answer).await;
         if let Err(error) = stored {
             drop(transaction.rollback().await);
-            if is_unique_violation(&error, None) {
-                if let Some(answer) = record.find(state.store.pool()).await? {
-                    return Ok(answer);
-                }
+            if is_unique_violation(&error, None)
+                && let Some(answer) = record.find(state.store.pool()).await?
+            {
+                return Ok(answer);
             }
             return Err(error.into());
         }

@@ -42,7 +42,8 @@ pub struct ProblemDocument {
 #[derive(Debug, Clone)]
 pub struct Problem {
     status: StatusCode,
-    document: ProblemDocument,
+    // Boxed so that `Result<_, Problem>` stays small on every request path.
+    document: Box<ProblemDocument>,
     headers: Vec<(HeaderName, HeaderValue)>,
 }
 
@@ -51,14 +52,14 @@ impl Problem {
     pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Self {
         Problem {
             status,
-            document: ProblemDocument {
+            document: Box::new(ProblemDocument {
                 problem_type: format!("urn:vizpro:problem:{slug}"),
                 title: title.to_owned(),
                 status: status.as_u16(),
                 detail: detail.into(),
                 errors: Vec::new(),
                 extensions: Map::new(),
-            },
+            }),
             headers: Vec::new(),
         }
     }

@@ -11,13 +11,6 @@
 //!   merge it with the command API's router; [`service_router`] adds the OpenAPI document, health,
 //!   metrics and the fallback for a standalone query API.
 
-// Handlers and validators return the shared `Problem` (about 160 bytes) by value. Errors are the cold
-// path of a read, and boxing every problem would only add noise; the size belongs to http-edge's type.
-#![allow(
-    clippy::result_large_err,
-    reason = "the shared Problem type is returned by value on the cold error path"
-)]
-
 pub mod config;
 pub mod consistency;
 pub mod error;

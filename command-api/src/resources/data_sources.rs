@@ -85,13 +85,13 @@ impl ConnectionDetails {
                 "must be at most 1024 characters",
             ));
         }
-        if let Some(mode) = &self.ssl_mode {
-            if !["disable", "prefer", "require"].contains(&mode.as_str()) {
-                return Err(Problem::invalid_field(
-                    format!("{field}.ssl_mode"),
-                    "must be disable, prefer or require",
-                ));
-            }
+        if let Some(mode) = &self.ssl_mode
+            && !["disable", "prefer", "require"].contains(&mode.as_str())
+        {
+            return Err(Problem::invalid_field(
+                format!("{field}.ssl_mode"),
+                "must be disable, prefer or require",
+            ));
         }
         Ok(())
     }

@@ -59,7 +59,7 @@ async fn thirty_two_writers_on_one_stream_get_exactly_one_winner_per_version() {
                         "chart",
                         stream_id,
                         ExpectedVersion::Exact(version),
-                        &[new.clone()],
+                        std::slice::from_ref(&new),
                     )
                     .await
                 {

@@ -94,7 +94,7 @@ async fn the_relay_publishes_every_committed_event_once_in_commit_order_despite_
             "chart",
             Uuid::now_v7(),
             ExpectedVersion::NoStream,
-            &[slow_event.clone()],
+            std::slice::from_ref(&slow_event),
         )
         .await
         .unwrap();
