@@ -77,7 +77,7 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(vizpro_http_edge::shutdown::signal())
         .await
     }
 }
@@ -202,25 +202,4 @@ pub fn router(state: AppState) -> Router {
             admission::authenticate_and_limit,
         ))
         .with_state(state)
-}
-
-async fn shutdown_signal() {
-    let interrupt = async {
-        drop(tokio::signal::ctrl_c().await);
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
 }

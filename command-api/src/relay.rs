@@ -17,7 +17,7 @@ use async_nats::HeaderMap;
 use async_nats::jetstream::{self, message::PublishMessage};
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::Mutex;
-use vizpro_event_store::{CommitCheckpoint, EventStore, StoredEvent};
+use vizpro_event_store::{CommitCheckpoint, EventStore, StoredEvent, leadership};
 
 /// How the relay publishes.
 #[derive(Debug, Clone)]
@@ -62,9 +62,9 @@ pub async fn run(
     settings: RelaySettings,
     status: Arc<RelayStatus>,
 ) {
-    let lock_key = advisory_lock_key(&settings.stream_name);
+    let role = format!("relay:{}", settings.stream_name);
     loop {
-        let mut leadership = match acquire_leadership(&pool, lock_key).await {
+        let mut leadership = match leadership::try_acquire(&pool, &role).await {
             Ok(Some(connection)) => connection,
             Ok(None) => {
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -86,34 +86,6 @@ pub async fn run(
         }
         drop(leadership.close().await);
         tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// A stable lock key per stream name, so relays of different deployments sharing a database do not block
-/// each other.
-fn advisory_lock_key(stream_name: &str) -> i64 {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(format!("vizpro-relay:{stream_name}").as_bytes());
-    let mut bytes = [0_u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(bytes)
-}
-
-async fn acquire_leadership(
-    pool: &PgPool,
-    lock_key: i64,
-) -> Result<Option<PgConnection>, sqlx::Error> {
-    // A connection of its own (detached from the pool): the lock lives exactly as long as it does.
-    let mut connection = pool.acquire().await?.detach();
-    let acquired: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
-        .bind(lock_key)
-        .fetch_one(&mut connection)
-        .await?;
-    if acquired {
-        Ok(Some(connection))
-    } else {
-        drop(connection.close().await);
-        Ok(None)
     }
 }
 

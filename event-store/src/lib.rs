@@ -6,6 +6,7 @@
 //! projector's rebuild) read in commit order below the transaction-id horizon: see [`EventStore::read_committed`].
 
 mod error;
+pub mod leadership;
 
 pub use error::StoreError;
 

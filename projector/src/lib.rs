@@ -35,7 +35,7 @@ use futures::StreamExt;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
-use vizpro_event_store::{CommitCheckpoint, EventStore, StoredEvent};
+use vizpro_event_store::{CommitCheckpoint, EventStore, StoredEvent, leadership};
 use vizpro_events::{EventEnvelope, EventMetadata};
 use vizpro_http_edge::redis_slot::{self, REDIS_COMMAND_TIMEOUT, RedisSlot};
 use vizpro_read_models::{PROJECTIONS, cache};
@@ -86,10 +86,10 @@ impl Projector {
             .connect(self.config.nats_url.as_str())
             .await
             .context("invalid NATS address")?;
-        let lock_key = advisory_lock_key(&self.config.consumer);
+        let role = format!("projector:{}", self.config.consumer);
         let mut pending_invalidations = BTreeSet::new();
         loop {
-            let mut leadership = match self.acquire_leadership(lock_key).await {
+            let mut leadership = match leadership::try_acquire(&self.pool, &role).await {
                 Ok(Some(connection)) => connection,
                 Ok(None) => {
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -113,20 +113,6 @@ impl Projector {
             }
             drop(leadership.close().await);
             tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-
-    async fn acquire_leadership(&self, lock_key: i64) -> Result<Option<PgConnection>, sqlx::Error> {
-        let mut connection = self.pool.acquire().await?.detach();
-        let acquired: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
-            .bind(lock_key)
-            .fetch_one(&mut connection)
-            .await?;
-        if acquired {
-            Ok(Some(connection))
-        } else {
-            drop(connection.close().await);
-            Ok(None)
         }
     }
 
@@ -511,12 +497,4 @@ fn stored_from_envelope(envelope: EventEnvelope, transaction_id: i64) -> StoredE
         metadata,
         recorded_at: envelope.recorded_at,
     }
-}
-
-fn advisory_lock_key(consumer: &str) -> i64 {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(format!("vizpro-projector:{consumer}").as_bytes());
-    let mut bytes = [0_u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(bytes)
 }

@@ -84,7 +84,7 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(vizpro_http_edge::shutdown::signal())
         .await
     }
 }
@@ -196,27 +196,6 @@ pub fn service_router(state: AppState) -> Router {
         )
         .merge(health::router().with_state(state))
         .fallback(layers::not_found_fallback)
-}
-
-async fn shutdown_signal() {
-    let interrupt = async {
-        drop(tokio::signal::ctrl_c().await);
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(vizpro_http_edge::shutdown::signal())
     .await?;
     Ok(())
 }
@@ -141,22 +141,4 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
         )
         .fallback_service(dispatch);
     Ok(router)
-}
-
-async fn shutdown_signal() {
-    let interrupt = async {
-        drop(tokio::signal::ctrl_c().await);
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
 }
