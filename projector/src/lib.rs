@@ -429,6 +429,11 @@ impl Projector {
             .execute(&mut *transaction)
             .await?;
         }
+        // Delivered at commit: wakes the reads that wait for their own writes (X-Min-Position).
+        sqlx::query("select pg_notify($1, '')")
+            .bind(vizpro_read_models::PROJECTIONS_CHANNEL)
+            .execute(&mut *transaction)
+            .await?;
         transaction.commit().await?;
         Ok(Ok(effects))
     }

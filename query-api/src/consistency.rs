@@ -28,8 +28,9 @@ use crate::state::AppState;
 /// The request header that names the position a read must include.
 pub const MIN_POSITION: HeaderName = HeaderName::from_static("x-min-position");
 
-/// How often the checkpoints are read again while waiting.
-const POLL_INTERVAL: Duration = Duration::from_millis(5);
+/// How long to wait for a wake-up from the projector before reading the checkpoints again anyway (the
+/// notification listener may be reconnecting).
+const RECHECK_INTERVAL: Duration = Duration::from_millis(50);
 
 /// The checkpoint every projection had reached when the read began, if the request named a position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -111,15 +112,20 @@ async fn wait_until_applied(state: &AppState, position: i64) -> Result<Checkpoin
             .with_extension("position", position)
         })?;
     let deadline = Instant::now() + state.settings.min_position_wait;
+    let mut progress = state.projection_progress.clone();
     loop {
+        // Marked seen before the check, so that a commit between the check and the wait still wakes us.
+        progress.borrow_and_update();
         if vizpro_read_models::read_your_writes(&state.pool, target).await? {
             return Ok(target);
         }
-        if Instant::now() >= deadline {
+        let now = Instant::now();
+        if now >= deadline {
             metrics::counter!("vizpro_query_projection_behind_total").increment(1);
             return Err(projection_behind(position).into());
         }
-        tokio::time::sleep(POLL_INTERVAL).await;
+        let wait = RECHECK_INTERVAL.min(deadline - now);
+        drop(tokio::time::timeout(wait, progress.changed()).await);
     }
 }
 

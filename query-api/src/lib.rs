@@ -119,6 +119,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     // Install the metrics recorder now, so that gauges set before the first scrape are kept.
     vizpro_http_edge::telemetry::metrics_handle();
     Ok(AppState::new(Shared {
+        projection_progress: vizpro_read_models::listen_for_progress(pool.clone()),
         pool,
         tokens: Arc::new(TokenKeys::from_secret(
             &secret,
@@ -209,6 +210,7 @@ mod tests {
         let redis: vizpro_http_edge::redis_slot::RedisSlot =
             Arc::new(tokio::sync::RwLock::new(None));
         AppState::new(Shared {
+            projection_progress: tokio::sync::watch::channel(0).1,
             pool,
             tokens: Arc::new(TokenKeys::from_secret(
                 b"a-test-secret-that-is-long-enough-0123",

@@ -36,6 +36,8 @@ pub struct Shared {
     /// Cached dashboard documents; empty while Redis has not been reached.
     pub redis: RedisSlot,
     pub settings: Settings,
+    /// Changes whenever the projector commits; reads waiting for `X-Min-Position` wake up on it.
+    pub projection_progress: tokio::sync::watch::Receiver<u64>,
 }
 
 impl AppState {

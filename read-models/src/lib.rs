@@ -4,6 +4,8 @@
 //! * [`Checkpoint`]: how far a projection has applied the event stream, in commit order.
 //! * [`read_your_writes`]: whether the event at a position has been applied everywhere.
 //! * [`cache`]: Redis key names and the dashboard document served from Redis.
+//! * [`PROJECTIONS_CHANNEL`], [`listen_for_progress`]: a wake-up whenever the projector commits, so that
+//!   a read waiting for its own write answers as soon as the write is applied instead of polling.
 
 pub mod cache;
 
@@ -63,6 +65,40 @@ pub fn projection(name: &str) -> Option<&'static ProjectionSpec> {
 pub struct Checkpoint {
     pub transaction_id: i64,
     pub position: i64,
+}
+
+/// The PostgreSQL notification channel the projector notifies in every transaction that advances
+/// checkpoints; notifications are delivered at commit.
+pub const PROJECTIONS_CHANNEL: &str = "vizpro_projections";
+
+/// Listens on [`PROJECTIONS_CHANNEL`] in the background. The counter in the returned receiver changes
+/// whenever the projector commits (and after the listener reconnects, when a commit may have been missed),
+/// so waiters re-check their condition then. Waiters should still re-check now and then, in case the
+/// listener is down.
+pub fn listen_for_progress(pool: PgPool) -> tokio::sync::watch::Receiver<u64> {
+    let (sender, receiver) = tokio::sync::watch::channel(0_u64);
+    tokio::spawn(async move {
+        loop {
+            let listener = async {
+                let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+                listener.listen(PROJECTIONS_CHANNEL).await?;
+                sender.send_modify(|count| *count += 1);
+                loop {
+                    listener.recv().await?;
+                    sender.send_modify(|count| *count += 1);
+                }
+            };
+            let outcome: Result<(), sqlx::Error> = listener.await;
+            if sender.is_closed() {
+                return;
+            }
+            if let Err(error) = outcome {
+                tracing::warn!(error = %error, "listening for projection progress failed; retrying");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    });
+    receiver
 }
 
 /// Why a read-side query failed.
