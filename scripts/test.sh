@@ -4,4 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vizpro-target}"
 scripts/services.sh
+
+# Every test makes a database of its own; drop what earlier runs left behind.
+psql -h 127.0.0.1 -U postgres -tAc \
+  "select datname from pg_database where datname like 'vizpro\_test\_%' or datname like 'vizpro\_bench\_%'" |
+  while read -r database; do
+    [ -n "$database" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists \"$database\" with (force)" >/dev/null
+  done
+
 cargo test --workspace
