@@ -12,4 +12,9 @@ psql -h 127.0.0.1 -U postgres -tAc \
     [ -n "$database" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists \"$database\" with (force)" >/dev/null
   done
 
+# Likewise the JetStream streams of earlier runs.
+if command -v python3 >/dev/null 2>&1; then
+  python3 scripts/drop-test-streams.py
+fi
+
 cargo test --workspace
