@@ -154,6 +154,56 @@ impl AccessControl {
     }
 }
 
+/// A shareable resource: it names itself in errors and carries its owner and grants.
+pub trait Shareable {
+    /// The resource's name in errors, e.g. `"chart"`.
+    const RESOURCE: &'static str;
+
+    fn access(&self) -> &AccessControl;
+}
+
+/// The state of a shareable resource's stream.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ResourceState<T> {
+    /// No such resource.
+    #[default]
+    Absent,
+    /// It exists.
+    Active(T),
+    /// It was deleted; kept so that only those who could see it learn that.
+    Deleted(T),
+}
+
+impl<T: Shareable> ResourceState<T> {
+    /// The resource, unless absent or deleted.
+    pub fn active(&self) -> Option<&T> {
+        match self {
+            ResourceState::Active(resource) => Some(resource),
+            ResourceState::Absent | ResourceState::Deleted(_) => None,
+        }
+    }
+
+    /// The resource the actor may act on with the given need. A deleted resource is reported as deleted
+    /// only to those who could see it; to everyone else it does not exist.
+    pub fn authorize(&self, actor: &Actor, need: Need) -> Result<&T, DomainError> {
+        match self {
+            ResourceState::Absent => Err(DomainError::NotFound {
+                resource: T::RESOURCE,
+            }),
+            ResourceState::Deleted(resource) => {
+                resource.access().check(actor, Need::View, T::RESOURCE)?;
+                Err(DomainError::Deleted {
+                    resource: T::RESOURCE,
+                })
+            }
+            ResourceState::Active(resource) => {
+                resource.access().check(actor, need, T::RESOURCE)?;
+                Ok(resource)
+            }
+        }
+    }
+}
+
 /// Only editors and admins may create resources.
 pub fn ensure_can_create(actor: &Actor, resource: &'static str) -> Result<(), DomainError> {
     match actor.role {

@@ -7,7 +7,7 @@ use vizpro_events::chart::{
 };
 use vizpro_events::{Access, Grantee};
 
-use crate::access::{AccessControl, Need, ensure_can_create};
+use crate::access::{AccessControl, Need, ResourceState, Shareable, ensure_can_create};
 use crate::values::{Description, ResourceName, parse_chart_spec};
 use crate::{Actor, Decider, DomainError};
 
@@ -120,40 +120,13 @@ impl Chart {
 }
 
 /// The state of one chart stream.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum ChartState {
-    /// No such chart.
-    #[default]
-    Absent,
-    /// It exists.
-    Active(Chart),
-    /// It was deleted; kept so that only those who could see it learn that.
-    Deleted(Chart),
-}
+pub type ChartState = ResourceState<Chart>;
 
-impl ChartState {
-    /// The chart, unless absent or deleted.
-    pub fn active(&self) -> Option<&Chart> {
-        match self {
-            ChartState::Active(chart) => Some(chart),
-            ChartState::Absent | ChartState::Deleted(_) => None,
-        }
-    }
+impl Shareable for Chart {
+    const RESOURCE: &'static str = RESOURCE;
 
-    /// The chart the actor may act on with the given need. A deleted chart is reported as deleted only
-    /// to those who could see it.
-    pub fn authorize(&self, actor: &Actor, need: Need) -> Result<&Chart, DomainError> {
-        match self {
-            ChartState::Absent => Err(DomainError::NotFound { resource: RESOURCE }),
-            ChartState::Deleted(chart) => {
-                chart.access.check(actor, Need::View, RESOURCE)?;
-                Err(DomainError::Deleted { resource: RESOURCE })
-            }
-            ChartState::Active(chart) => {
-                chart.access.check(actor, need, RESOURCE)?;
-                Ok(chart)
-            }
-        }
+    fn access(&self) -> &AccessControl {
+        &self.access
     }
 }
 

@@ -12,7 +12,7 @@ use vizpro_events::dashboard::{
 };
 use vizpro_events::{Access, Grantee};
 
-use crate::access::{AccessControl, Need, ensure_can_create};
+use crate::access::{AccessControl, Need, ResourceState, Shareable, ensure_can_create};
 use crate::values::{
     Description, MAX_QUERY_PARTS, ResourceName, Slug, validate_cell, validate_column_name,
     validate_filter_value, validate_single_line,
@@ -164,40 +164,13 @@ impl Dashboard {
 }
 
 /// The state of one dashboard stream.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum DashboardState {
-    /// No such dashboard.
-    #[default]
-    Absent,
-    /// It exists.
-    Active(Dashboard),
-    /// It was deleted; kept so that only those who could see it learn that.
-    Deleted(Dashboard),
-}
+pub type DashboardState = ResourceState<Dashboard>;
 
-impl DashboardState {
-    /// The dashboard, unless absent or deleted.
-    pub fn active(&self) -> Option<&Dashboard> {
-        match self {
-            DashboardState::Active(dashboard) => Some(dashboard),
-            DashboardState::Absent | DashboardState::Deleted(_) => None,
-        }
-    }
+impl Shareable for Dashboard {
+    const RESOURCE: &'static str = RESOURCE;
 
-    /// The dashboard the actor may act on with the given need. A deleted dashboard is reported as
-    /// deleted only to those who could see it.
-    pub fn authorize(&self, actor: &Actor, need: Need) -> Result<&Dashboard, DomainError> {
-        match self {
-            DashboardState::Absent => Err(DomainError::NotFound { resource: RESOURCE }),
-            DashboardState::Deleted(dashboard) => {
-                dashboard.access.check(actor, Need::View, RESOURCE)?;
-                Err(DomainError::Deleted { resource: RESOURCE })
-            }
-            DashboardState::Active(dashboard) => {
-                dashboard.access.check(actor, need, RESOURCE)?;
-                Ok(dashboard)
-            }
-        }
+    fn access(&self) -> &AccessControl {
+        &self.access
     }
 }
 

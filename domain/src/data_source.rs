@@ -7,7 +7,7 @@ use vizpro_events::data_source::{
 };
 use vizpro_events::{Access, Grantee};
 
-use crate::access::{AccessControl, Need, ensure_can_create};
+use crate::access::{AccessControl, Need, ResourceState, Shareable, ensure_can_create};
 use crate::values::{Description, ResourceName, validate_single_line};
 use crate::{Actor, Decider, DomainError};
 
@@ -116,40 +116,13 @@ impl DataSource {
 }
 
 /// The state of one data source stream.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum DataSourceState {
-    /// No such data source.
-    #[default]
-    Absent,
-    /// It exists.
-    Active(DataSource),
-    /// It was deleted; kept so that only those who could see it learn that.
-    Deleted(DataSource),
-}
+pub type DataSourceState = ResourceState<DataSource>;
 
-impl DataSourceState {
-    /// The data source, unless absent or deleted.
-    pub fn active(&self) -> Option<&DataSource> {
-        match self {
-            DataSourceState::Active(data_source) => Some(data_source),
-            DataSourceState::Absent | DataSourceState::Deleted(_) => None,
-        }
-    }
+impl Shareable for DataSource {
+    const RESOURCE: &'static str = RESOURCE;
 
-    /// The data source the actor may act on with the given need. A deleted data source is reported as
-    /// deleted only to those who could see it.
-    pub fn authorize(&self, actor: &Actor, need: Need) -> Result<&DataSource, DomainError> {
-        match self {
-            DataSourceState::Absent => Err(DomainError::NotFound { resource: RESOURCE }),
-            DataSourceState::Deleted(data_source) => {
-                data_source.access.check(actor, Need::View, RESOURCE)?;
-                Err(DomainError::Deleted { resource: RESOURCE })
-            }
-            DataSourceState::Active(data_source) => {
-                data_source.access.check(actor, need, RESOURCE)?;
-                Ok(data_source)
-            }
-        }
+    fn access(&self) -> &AccessControl {
+        &self.access
     }
 }
 

@@ -9,7 +9,7 @@ use vizpro_events::dataset::{
 };
 use vizpro_events::{Access, Grantee};
 
-use crate::access::{AccessControl, Need, ensure_can_create};
+use crate::access::{AccessControl, Need, ResourceState, Shareable, ensure_can_create};
 use crate::values::{
     Description, ResourceName, validate_column_name, validate_single_line, validate_sql,
 };
@@ -125,40 +125,13 @@ impl Dataset {
 }
 
 /// The state of one dataset stream.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum DatasetState {
-    /// No such dataset.
-    #[default]
-    Absent,
-    /// It exists.
-    Active(Dataset),
-    /// It was deleted; kept so that only those who could see it learn that.
-    Deleted(Dataset),
-}
+pub type DatasetState = ResourceState<Dataset>;
 
-impl DatasetState {
-    /// The dataset, unless absent or deleted.
-    pub fn active(&self) -> Option<&Dataset> {
-        match self {
-            DatasetState::Active(dataset) => Some(dataset),
-            DatasetState::Absent | DatasetState::Deleted(_) => None,
-        }
-    }
+impl Shareable for Dataset {
+    const RESOURCE: &'static str = RESOURCE;
 
-    /// The dataset the actor may act on with the given need. A deleted dataset is reported as deleted
-    /// only to those who could see it.
-    pub fn authorize(&self, actor: &Actor, need: Need) -> Result<&Dataset, DomainError> {
-        match self {
-            DatasetState::Absent => Err(DomainError::NotFound { resource: RESOURCE }),
-            DatasetState::Deleted(dataset) => {
-                dataset.access.check(actor, Need::View, RESOURCE)?;
-                Err(DomainError::Deleted { resource: RESOURCE })
-            }
-            DatasetState::Active(dataset) => {
-                dataset.access.check(actor, need, RESOURCE)?;
-                Ok(dataset)
-            }
-        }
+    fn access(&self) -> &AccessControl {
+        &self.access
     }
 }
 

@@ -16,7 +16,7 @@ pub mod values;
 use uuid::Uuid;
 use vizpro_events::{DomainEvent, Role};
 
-pub use access::{AccessControl, Need, ensure_can_create};
+pub use access::{AccessControl, Need, ResourceState, Shareable, ensure_can_create};
 pub use chart::{Chart, ChartCommand, ChartState, Charts};
 pub use dashboard::{Dashboard, DashboardCommand, DashboardState, Dashboards, Tile};
 pub use data_source::{DataSource, DataSourceCommand, DataSourceState, DataSources};
