@@ -112,6 +112,7 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
     } else {
         None
     };
+    let readiness_parts = (reads.clone(), writes.clone());
     let dispatch = tower::service_fn(move |request: Request| {
         let writes = writes.clone();
         let reads = reads.clone();
@@ -133,6 +134,13 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
     });
     let router = Router::new()
         .route(
+            "/readyz",
+            axum::routing::get(move || {
+                let (reads, writes) = readiness_parts.clone();
+                async move { readiness(reads, writes).await }
+            }),
+        )
+        .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {
                 let document = document.clone();
@@ -141,4 +149,40 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
         )
         .fallback_service(dispatch);
     Ok(router)
+}
+
+/// Ready when both halves are: the query API reports PostgreSQL and Redis, the command API also NATS
+/// and the relay. One process, so one answer that holds both reports.
+async fn readiness(reads: Router, writes: Router) -> axum::response::Response {
+    let ask = |router: Router| async move {
+        let request = Request::builder()
+            .uri("/readyz")
+            .body(axum::body::Body::empty());
+        let Ok(request) = request else {
+            return (false, serde_json::Value::Null);
+        };
+        let response = router.oneshot(request).await.into_response();
+        let ready = response.status().is_success();
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        (
+            ready,
+            serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+        )
+    };
+    let ((reads_ready, reads_report), (writes_ready, writes_report)) =
+        tokio::join!(ask(reads), ask(writes));
+    let ready = reads_ready && writes_ready;
+    let status = if ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({
+        "status": if ready { "ready" } else { "unavailable" },
+        "query_api": reads_report,
+        "command_api": writes_report,
+    });
+    (status, axum::Json(body)).into_response()
 }
