@@ -63,6 +63,8 @@ pub struct Options {
     pub auth_rate_per_minute: u32,
     pub redis_key_prefix: Option<String>,
     pub database: Option<String>,
+    /// Reach PostgreSQL through this port instead of 5432 (a proxy the test can cut).
+    pub postgres_port: u16,
 }
 
 impl Default for Options {
@@ -72,6 +74,7 @@ impl Default for Options {
             auth_rate_per_minute: 10_000,
             redis_key_prefix: None,
             database: None,
+            postgres_port: 5432,
         }
     }
 }
@@ -102,7 +105,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let key = base64::engine::general_purpose::STANDARD.encode(rand_bytes());
     let config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
-        database_url: format!("postgres://postgres@127.0.0.1:5432/{database}"),
+        database_url: format!(
+            "postgres://postgres@127.0.0.1:{}/{database}",
+            options.postgres_port
+        ),
         database_max_connections: 20,
         nats_url: options.nats_url,
         nats_stream: format!("VIZPRO_TEST_{suffix}"),

@@ -4,5 +4,6 @@ mod auth;
 mod commands;
 mod event_store;
 mod harness;
+mod outage;
 mod relay;
 mod validation;
