@@ -121,6 +121,66 @@ async fn update_row(
     Ok(())
 }
 
+/// The events every shareable resource has, applied the same way to its table (`id` keyed): the grants
+/// themselves live in `rm_grants`, so granting and revoking only advance the row's version.
+async fn rename(
+    connection: &mut PgConnection,
+    table: &str,
+    event: &StoredEvent,
+    name: String,
+) -> Result<(), ProjectionError> {
+    update_row(
+        connection,
+        table,
+        "id",
+        event,
+        "name = $4",
+        vec![SqlValue::Text(name)],
+    )
+    .await
+}
+
+async fn describe(
+    connection: &mut PgConnection,
+    table: &str,
+    event: &StoredEvent,
+    description: String,
+) -> Result<(), ProjectionError> {
+    update_row(
+        connection,
+        table,
+        "id",
+        event,
+        "description = $4",
+        vec![SqlValue::Text(description)],
+    )
+    .await
+}
+
+async fn mark_deleted(
+    connection: &mut PgConnection,
+    table: &str,
+    event: &StoredEvent,
+) -> Result<(), ProjectionError> {
+    update_row(
+        connection,
+        table,
+        "id",
+        event,
+        "deleted = $4",
+        vec![SqlValue::Bool(true)],
+    )
+    .await
+}
+
+async fn touch(
+    connection: &mut PgConnection,
+    table: &str,
+    event: &StoredEvent,
+) -> Result<(), ProjectionError> {
+    update_row(connection, table, "id", event, "", vec![]).await
+}
+
 /// A value bound into an update.
 #[derive(Debug)]
 enum SqlValue {
@@ -233,20 +293,9 @@ async fn data_sources(
             .await?;
             Ok(())
         }
-        DataSourceEvent::Renamed(renamed) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "name = $4",
-                vec![SqlValue::Text(renamed.name)],
-            )
-            .await
-        }
+        DataSourceEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
         DataSourceEvent::DescriptionChanged(changed) => {
-            let values = vec![SqlValue::Text(changed.description)];
-            update_row(connection, &table, "id", event, "description = $4", values).await
+            describe(connection, &table, event, changed.description).await
         }
         DataSourceEvent::ConnectionChanged(changed) => {
             let values = vec![SqlValue::OptionalText(Some(changed.display_address))];
@@ -260,19 +309,9 @@ async fn data_sources(
             )
             .await
         }
-        DataSourceEvent::Deleted(_) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "deleted = $4",
-                vec![SqlValue::Bool(true)],
-            )
-            .await
-        }
+        DataSourceEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
         DataSourceEvent::AccessGranted(_) | DataSourceEvent::AccessRevoked(_) => {
-            update_row(connection, &table, "id", event, "", vec![]).await
+            touch(connection, &table, event).await
         }
     }
 }
@@ -303,20 +342,9 @@ async fn datasets(
             .await?;
             Ok(())
         }
-        DatasetEvent::Renamed(renamed) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "name = $4",
-                vec![SqlValue::Text(renamed.name)],
-            )
-            .await
-        }
+        DatasetEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
         DatasetEvent::DescriptionChanged(changed) => {
-            let values = vec![SqlValue::Text(changed.description)];
-            update_row(connection, &table, "id", event, "description = $4", values).await
+            describe(connection, &table, event, changed.description).await
         }
         DatasetEvent::VersionAdded(added) => {
             sqlx::query(&format!(
@@ -345,19 +373,9 @@ async fn datasets(
             )
             .await
         }
-        DatasetEvent::Deleted(_) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "deleted = $4",
-                vec![SqlValue::Bool(true)],
-            )
-            .await
-        }
+        DatasetEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
         DatasetEvent::AccessGranted(_) | DatasetEvent::AccessRevoked(_) => {
-            update_row(connection, &table, "id", event, "", vec![]).await
+            touch(connection, &table, event).await
         }
     }
 }
@@ -412,20 +430,9 @@ async fn charts(
             .await?;
             Ok(())
         }
-        ChartEvent::Renamed(renamed) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "name = $4",
-                vec![SqlValue::Text(renamed.name)],
-            )
-            .await
-        }
+        ChartEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
         ChartEvent::DescriptionChanged(changed) => {
-            let values = vec![SqlValue::Text(changed.description)];
-            update_row(connection, &table, "id", event, "description = $4", values).await
+            describe(connection, &table, event, changed.description).await
         }
         ChartEvent::Reconfigured(reconfigured) => {
             let values = vec![
@@ -454,19 +461,9 @@ async fn charts(
             )
             .await
         }
-        ChartEvent::Deleted(_) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "deleted = $4",
-                vec![SqlValue::Bool(true)],
-            )
-            .await
-        }
+        ChartEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
         ChartEvent::AccessGranted(_) | ChartEvent::AccessRevoked(_) => {
-            update_row(connection, &table, "id", event, "", vec![]).await
+            touch(connection, &table, event).await
         }
     }
 }
@@ -500,20 +497,9 @@ async fn dashboards(
             .await?;
             Ok(())
         }
-        DashboardEvent::Renamed(renamed) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "name = $4",
-                vec![SqlValue::Text(renamed.name)],
-            )
-            .await
-        }
+        DashboardEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
         DashboardEvent::DescriptionChanged(changed) => {
-            let values = vec![SqlValue::Text(changed.description)];
-            update_row(connection, &table, "id", event, "description = $4", values).await
+            describe(connection, &table, event, changed.description).await
         }
         DashboardEvent::SlugChanged(changed) => {
             update_row(
@@ -540,7 +526,7 @@ async fn dashboards(
             .bind(added.cell.h)
             .execute(&mut *connection)
             .await?;
-            update_row(connection, &table, "id", event, "", vec![]).await
+            touch(connection, &table, event).await
         }
         DashboardEvent::TileRemoved(removed) => {
             sqlx::query(&format!(
@@ -550,7 +536,7 @@ async fn dashboards(
             .bind(removed.tile_id)
             .execute(&mut *connection)
             .await?;
-            update_row(connection, &table, "id", event, "", vec![]).await
+            touch(connection, &table, event).await
         }
         DashboardEvent::LayoutChanged(changed) => {
             for placement in &changed.placements {
@@ -566,25 +552,15 @@ async fn dashboards(
                 .execute(&mut *connection)
                 .await?;
             }
-            update_row(connection, &table, "id", event, "", vec![]).await
+            touch(connection, &table, event).await
         }
         DashboardEvent::FiltersChanged(changed) => {
             let values = vec![SqlValue::Json(json(&changed.filters)?)];
             update_row(connection, &table, "id", event, "filters = $4", values).await
         }
-        DashboardEvent::Deleted(_) => {
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "deleted = $4",
-                vec![SqlValue::Bool(true)],
-            )
-            .await
-        }
+        DashboardEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
         DashboardEvent::AccessGranted(_) | DashboardEvent::AccessRevoked(_) => {
-            update_row(connection, &table, "id", event, "", vec![]).await
+            touch(connection, &table, event).await
         }
     }
 }
