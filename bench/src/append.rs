@@ -351,7 +351,7 @@ async fn start_command_api(database_url: &str) -> anyhow::Result<Application> {
         relay_idle_ms: 5,
         log_json: true,
     };
-    Application::build(config).await
+    vizpro_command_api::build(config).await
 }
 
 async fn sign_in(api: &str) -> anyhow::Result<String> {

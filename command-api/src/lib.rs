@@ -1,7 +1,7 @@
 //! vizpro's write side.
 //!
-//! [`Application::build`] connects to PostgreSQL (running migrations), Redis and NATS, starts the relay and
-//! binds the HTTP listener; [`Application::run_until_stopped`] serves until SIGINT/SIGTERM.
+//! [`build`] connects to PostgreSQL (running migrations), Redis and NATS, starts the relay and
+//! binds the HTTP listener; [`BoundService::run_until_stopped`] serves until SIGINT/SIGTERM.
 
 pub mod auth;
 pub mod commands;
@@ -14,7 +14,6 @@ pub mod resources;
 pub mod sealing;
 pub mod state;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,12 +22,12 @@ use axum::Router;
 use axum::http::HeaderValue;
 use secrecy::ExposeSecret;
 use sqlx::postgres::PgPoolOptions;
-use tokio::net::TcpListener;
 use vizpro_event_store::EventStore;
 use vizpro_http_edge::admission::{self, Admission};
 use vizpro_http_edge::client_ip::ClientIpSource;
 use vizpro_http_edge::layers::{self, EdgeSettings};
 use vizpro_http_edge::rate_limit::{Quota, RateLimiter};
+use vizpro_http_edge::server::BoundService;
 use vizpro_http_edge::tokens::TokenKeys;
 
 pub use config::Config;
@@ -39,50 +38,18 @@ use crate::sealing::ConnectionSealer;
 use crate::state::{Settings, Shared};
 
 /// A built, bound, not yet serving command API.
-#[derive(Debug)]
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    state: AppState,
-}
+pub type Application = BoundService<AppState>;
 
-impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let listen = config.listen;
-        let (router, state) = build_router(config).await?;
-        let listener = TcpListener::bind(listen)
-            .await
-            .context("cannot bind the listen address")?;
-        Ok(Application {
-            listener,
-            router,
-            state,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.listener
-            .local_addr()
-            .map(|address| address.port())
-            .unwrap_or_default()
-    }
-
-    pub fn state(&self) -> &AppState {
-        &self.state
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(vizpro_http_edge::shutdown::signal())
+/// Builds the command API and binds its listen address; serve it with `run_until_stopped`.
+pub async fn build(config: Config) -> anyhow::Result<Application> {
+    let listen = config.listen;
+    let (router, state) = build_router(config).await?;
+    BoundService::bind(listen, router, state)
         .await
-    }
+        .context("cannot bind the listen address")
 }
 
-/// Everything [`Application::build`] does except binding the listener: connects, migrates, starts the
+/// Everything [`build`] does except binding the listener: connects, migrates, starts the
 /// relay, and returns the service's router wrapped in the standard edge layers, with its state. Serve it
 /// with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> {

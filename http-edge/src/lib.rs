@@ -7,6 +7,7 @@
 //! * [`rate_limit`]: a GCRA limiter kept in Redis so it holds across instances, with a local fallback.
 //! * [`layers`]: request ids, tracing, security headers, CORS, body limits, timeouts, panics as problems.
 //! * [`redis_slot`]: a Redis connection made in the background, so an outage never stops a service.
+//! * [`server`]: a service bound to its address, as each API's `build` returns it.
 //! * [`shutdown`]: the signal every service stops on.
 //! * [`telemetry`]: JSON logs and Prometheus metrics.
 
@@ -17,6 +18,7 @@ pub mod layers;
 pub mod problem;
 pub mod rate_limit;
 pub mod redis_slot;
+pub mod server;
 pub mod shutdown;
 pub mod telemetry;
 pub mod tokens;

@@ -4,8 +4,8 @@
 //! dashboard documents from Redis when the cached copy is current. It never writes domain state; the only
 //! thing it writes is cache entries in Redis.
 //!
-//! * [`Application::build`] connects to PostgreSQL and Redis and binds the listener;
-//!   [`Application::run_until_stopped`] serves until SIGINT/SIGTERM.
+//! * [`build`] connects to PostgreSQL and Redis and binds the listener;
+//!   [`BoundService::run_until_stopped`] serves until SIGINT/SIGTERM.
 //! * [`build_router`] does everything but binding, for a caller that serves the router itself.
 //! * [`router`] is only the `/api/v1` read routes with their middleware, so that an all-in-one binary can
 //!   merge it with the command API's router; [`service_router`] adds the OpenAPI document, health,
@@ -21,7 +21,6 @@ pub mod resources;
 pub mod state;
 pub mod visibility;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,11 +29,11 @@ use axum::Router;
 use axum::http::HeaderValue;
 use secrecy::ExposeSecret;
 use sqlx::postgres::PgPoolOptions;
-use tokio::net::TcpListener;
 use vizpro_http_edge::admission::{self, Admission};
 use vizpro_http_edge::client_ip::ClientIpSource;
 use vizpro_http_edge::layers::{self, EdgeSettings};
 use vizpro_http_edge::rate_limit::{Quota, RateLimiter};
+use vizpro_http_edge::server::BoundService;
 use vizpro_http_edge::tokens::TokenKeys;
 
 pub use config::Config;
@@ -46,50 +45,18 @@ use crate::state::{Settings, Shared};
 const BODY_LIMIT_BYTES: usize = 16 * 1024;
 
 /// A built, bound, not yet serving query API.
-#[derive(Debug)]
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    state: AppState,
-}
+pub type Application = BoundService<AppState>;
 
-impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let listen = config.listen;
-        let (router, state) = build_router(config).await?;
-        let listener = TcpListener::bind(listen)
-            .await
-            .context("cannot bind the listen address")?;
-        Ok(Application {
-            listener,
-            router,
-            state,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.listener
-            .local_addr()
-            .map(|address| address.port())
-            .unwrap_or_default()
-    }
-
-    pub fn state(&self) -> &AppState {
-        &self.state
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(vizpro_http_edge::shutdown::signal())
+/// Builds the query API and binds its listen address; serve it with `run_until_stopped`.
+pub async fn build(config: Config) -> anyhow::Result<Application> {
+    let listen = config.listen;
+    let (router, state) = build_router(config).await?;
+    BoundService::bind(listen, router, state)
         .await
-    }
+        .context("cannot bind the listen address")
 }
 
-/// Everything [`Application::build`] does except binding the listener: the state and the standalone
+/// Everything [`build`] does except binding the listener: the state and the standalone
 /// service's router wrapped in the standard edge layers. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()` so that anonymous rate limits see client addresses.
 pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> {

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
-use vizpro_command_api::{Application, Config};
+use vizpro_command_api::Config;
 use vizpro_events::Role;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
@@ -138,7 +138,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         relay_idle_ms: 5,
         log_json: true,
     };
-    let application = Application::build(config.clone())
+    let application = vizpro_command_api::build(config.clone())
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());

@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
-use vizpro_command_api::{Application, Config as CommandConfig};
+use vizpro_command_api::Config as CommandConfig;
 use vizpro_events::Role;
 use vizpro_projector::{Config, Projector};
 
@@ -67,7 +67,7 @@ impl World {
             relay_idle_ms: 5,
             log_json: true,
         };
-        let application = Application::build(command_config).await.unwrap();
+        let application = vizpro_command_api::build(command_config).await.unwrap();
         let api = format!("http://127.0.0.1:{}", application.port());
         let pool = application.state().store.pool().clone();
         tokio::spawn(application.run_until_stopped());

@@ -13,7 +13,7 @@ use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
 use vizpro_events::Role;
 use vizpro_http_edge::tokens::TokenKeys;
-use vizpro_query_api::{Application, Config};
+use vizpro_query_api::Config;
 use vizpro_read_models::{Checkpoint, PROJECTIONS};
 
 pub const JWT_SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
@@ -92,7 +92,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         min_position_wait_ms: options.min_position_wait_ms,
         log_json: true,
     };
-    let application = Application::build(config.clone())
+    let application = vizpro_query_api::build(config.clone())
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
