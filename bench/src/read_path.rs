@@ -95,6 +95,16 @@ fn settings(database_url: &str) -> vizpro::Settings {
             relay: true,
             relay_batch: 500,
             relay_idle_ms: 1,
+            object_store_url: format!(
+                "file://{}/vizpro-objects-{}-{}",
+                std::env::temp_dir().display(),
+                std::process::id(),
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+            ),
+            upload_temp_dir: String::new(),
+            max_upload_bytes: 64 * 1024 * 1024,
+            max_csv_field_bytes: 1024 * 1024,
+            upload_timeout_seconds: 120,
             log_json: true,
         },
         query: vizpro_query_api::Config {

@@ -142,6 +142,29 @@ pub struct Config {
     #[arg(long, env = "VIZPRO_RELAY_IDLE_MS", default_value_t = 5)]
     pub relay_idle_ms: u64,
 
+    /// Where dataset versions are stored: `file:///absolute/directory` or `s3://bucket/prefix` (with the
+    /// usual `AWS_*` variables; `AWS_ENDPOINT` and `AWS_ALLOW_HTTP` for S3-compatible services). The query
+    /// API must be given the same store.
+    #[arg(long, env = "VIZPRO_OBJECT_STORE_URL", default_value = "file:///var/lib/vizpro/objects")]
+    pub object_store_url: String,
+
+    /// Directory for uploads while they are checked and converted; the system's temporary directory
+    /// when empty.
+    #[arg(long, env = "VIZPRO_UPLOAD_TEMP_DIR", default_value = "")]
+    pub upload_temp_dir: String,
+
+    /// Largest CSV upload, in bytes.
+    #[arg(long, env = "VIZPRO_MAX_UPLOAD_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
+    pub max_upload_bytes: u64,
+
+    /// Largest single CSV field, in bytes; a longer one is refused naming its line.
+    #[arg(long, env = "VIZPRO_MAX_CSV_FIELD_BYTES", default_value_t = 1024 * 1024)]
+    pub max_csv_field_bytes: usize,
+
+    /// Seconds an upload may take, receiving and converting included.
+    #[arg(long, env = "VIZPRO_UPLOAD_TIMEOUT_SECONDS", default_value_t = 900)]
+    pub upload_timeout_seconds: u64,
+
     /// Log as JSON lines (true) or as readable text (false).
     #[arg(long, env = "VIZPRO_LOG_JSON", default_value_t = true, action = clap::ArgAction::Set)]
     pub log_json: bool,

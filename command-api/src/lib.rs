@@ -36,6 +36,8 @@ pub use state::AppState;
 use crate::relay::{RelaySettings, RelayStatus};
 use crate::sealing::ConnectionSealer;
 use crate::state::{Settings, Shared};
+use crate::resources::dataset_versions::Uploads;
+use vizpro_dataset_storage::{ImportLimits, ObjectStorage};
 
 /// A built, bound, not yet serving command API.
 pub type Application = BoundService<AppState>;
@@ -126,6 +128,20 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
         redis,
         nats,
         relay: relay_status,
+        uploads: Uploads {
+            storage: ObjectStorage::from_url(&config.object_store_url)
+                .context("cannot open the object store")?,
+            temp_dir: if config.upload_temp_dir.trim().is_empty() {
+                std::env::temp_dir()
+            } else {
+                std::path::PathBuf::from(config.upload_temp_dir.trim())
+            },
+            max_upload_bytes: config.max_upload_bytes,
+            limits: ImportLimits {
+                max_field_bytes: config.max_csv_field_bytes.max(1024),
+                ..ImportLimits::default()
+            },
+        },
     });
 
     let edge = EdgeSettings {
@@ -137,6 +153,7 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
             .collect(),
         body_limit: config.body_limit_bytes,
         request_timeout: Duration::from_secs(config.request_timeout_seconds.max(1)),
+        upload_timeout: Duration::from_secs(config.upload_timeout_seconds.max(1)),
     };
     let router = layers::apply(router(state.clone()), &edge);
     Ok((router, state))

@@ -5,7 +5,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::resources::{charts, dashboards, data_sources, datasets, users};
+use crate::resources::{charts, dashboards, data_sources, dataset_versions, datasets, users};
 use crate::state::AppState;
 use crate::{auth, commands};
 
@@ -71,6 +71,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(datasets::update, datasets::delete))
         .routes(routes!(datasets::share))
         .routes(routes!(datasets::unshare))
+        .merge(
+            // Uploads are limited by the upload size the handler counts, not by the JSON body limit.
+            OpenApiRouter::new()
+                .routes(routes!(dataset_versions::upload))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .routes(routes!(charts::create))
         .routes(routes!(charts::update, charts::delete))
         .routes(routes!(charts::pin_dataset_version))

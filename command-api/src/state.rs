@@ -41,6 +41,8 @@ pub struct Shared {
     pub redis: vizpro_http_edge::redis_slot::RedisSlot,
     pub nats: async_nats::Client,
     pub relay: Arc<RelayStatus>,
+    /// Where uploads are converted and stored.
+    pub uploads: crate::resources::dataset_versions::Uploads,
 }
 
 impl AppState {

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -31,6 +30,9 @@ pub struct EdgeSettings {
     pub body_limit: usize,
     /// How long a request may take before it is answered with 503.
     pub request_timeout: Duration,
+    /// How long a file upload (a `multipart/form-data` request) may take; uploads of hundreds of
+    /// megabytes need longer than other requests.
+    pub upload_timeout: Duration,
 }
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -69,6 +71,7 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
         .max_age(Duration::from_secs(600));
 
     let timeout = settings.request_timeout;
+    let upload_timeout = settings.upload_timeout;
     router
         .layer(DefaultBodyLimit::max(settings.body_limit))
         .layer(
@@ -120,16 +123,29 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
                     HeaderValue::from_static("max-age=63072000; includeSubDomains"),
                 ))
                 .layer(cors)
-                .layer(HandleErrorLayer::new(
-                    move |_: tower::BoxError| async move {
-                        Problem::unavailable(format!(
-                            "The request did not complete within {} seconds.",
-                            timeout.as_secs()
-                        ))
-                    },
-                ))
-                .timeout(timeout),
+                .layer(axum::middleware::from_fn(move |request: Request, next: axum::middleware::Next| {
+                    let limit = if is_upload(&request) { upload_timeout } else { timeout };
+                    async move {
+                        match tokio::time::timeout(limit, next.run(request)).await {
+                            Ok(response) => response,
+                            Err(_) => Problem::unavailable(format!(
+                                "The request did not complete within {} seconds.",
+                                limit.as_secs()
+                            ))
+                            .into_response(),
+                        }
+                    }
+                })),
         )
+}
+
+/// Whether a request carries a file upload.
+fn is_upload(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"))
 }
 
 /// The answer for a route that does not exist.

@@ -120,6 +120,7 @@ pub fn edge_settings(config: &Config) -> EdgeSettings {
             .collect(),
         body_limit: BODY_LIMIT_BYTES,
         request_timeout: Duration::from_secs(config.request_timeout_seconds.max(1)),
+        upload_timeout: Duration::from_secs(config.request_timeout_seconds.max(1)),
     }
 }
 

@@ -5,6 +5,7 @@ mod sharing;
 pub mod charts;
 pub mod dashboards;
 pub mod data_sources;
+pub mod dataset_versions;
 pub mod datasets;
 pub mod users;
 

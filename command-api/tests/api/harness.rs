@@ -136,6 +136,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         relay: true,
         relay_batch: 500,
         relay_idle_ms: 5,
+        object_store_url: format!(
+            "file://{}/vizpro-objects-{}-{}",
+            std::env::temp_dir().display(),
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+        ),
+        upload_temp_dir: String::new(),
+        max_upload_bytes: 64 * 1024 * 1024,
+        max_csv_field_bytes: 1024 * 1024,
+        upload_timeout_seconds: 120,
         log_json: true,
     };
     let application = vizpro_command_api::build(config.clone())
