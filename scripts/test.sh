@@ -17,4 +17,10 @@ if command -v python3 >/dev/null 2>&1; then
   python3 scripts/drop-test-streams.py
 fi
 
+# The chart engine's tests compare its results with DuckDB's (`.ci/run` installs it on a fresh machine).
+if ! python3 -c 'import duckdb' >/dev/null 2>&1; then
+  echo "the chart engine's tests need DuckDB for Python: python3 -m pip install duckdb==1.5.6" >&2
+  exit 1
+fi
+
 cargo test --workspace

@@ -353,7 +353,10 @@ async fn start_command_api(database_url: &str) -> anyhow::Result<Application> {
             "file://{}/vizpro-objects-{}-{}",
             std::env::temp_dir().display(),
             std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
         ),
         upload_temp_dir: String::new(),
         max_upload_bytes: 64 * 1024 * 1024,

@@ -99,7 +99,10 @@ fn settings(database_url: &str) -> vizpro::Settings {
                 "file://{}/vizpro-objects-{}-{}",
                 std::env::temp_dir().display(),
                 std::process::id(),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_nanos()
             ),
             upload_temp_dir: String::new(),
             max_upload_bytes: 64 * 1024 * 1024,
@@ -122,6 +125,20 @@ fn settings(database_url: &str) -> vizpro::Settings {
             anonymous_rate_per_minute: 100_000_000,
             trust_forwarded_for: false,
             min_position_wait_ms: 5_000,
+            object_store_url: format!(
+                "file://{}/vizpro-objects-{}-{}",
+                std::env::temp_dir().display(),
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_nanos()
+            ),
+            query_threads: 2,
+            query_memory_mib: 256,
+            query_timeout_seconds: 20,
+            query_max_rows: 10_000,
+            chart_cache_seconds: 600,
             log_json: true,
         },
         projector: vizpro_projector::Config {

@@ -145,7 +145,11 @@ pub struct Config {
     /// Where dataset versions are stored: `file:///absolute/directory` or `s3://bucket/prefix` (with the
     /// usual `AWS_*` variables; `AWS_ENDPOINT` and `AWS_ALLOW_HTTP` for S3-compatible services). The query
     /// API must be given the same store.
-    #[arg(long, env = "VIZPRO_OBJECT_STORE_URL", default_value = "file:///var/lib/vizpro/objects")]
+    #[arg(
+        long,
+        env = "VIZPRO_OBJECT_STORE_URL",
+        default_value = "file:///var/lib/vizpro/objects"
+    )]
     pub object_store_url: String,
 
     /// Directory for uploads while they are checked and converted; the system's temporary directory

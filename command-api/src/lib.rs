@@ -34,9 +34,9 @@ pub use config::Config;
 pub use state::AppState;
 
 use crate::relay::{RelaySettings, RelayStatus};
+use crate::resources::dataset_versions::Uploads;
 use crate::sealing::ConnectionSealer;
 use crate::state::{Settings, Shared};
-use crate::resources::dataset_versions::Uploads;
 use vizpro_dataset_storage::{ImportLimits, ObjectStorage};
 
 /// A built, bound, not yet serving command API.

@@ -123,19 +123,25 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
                     HeaderValue::from_static("max-age=63072000; includeSubDomains"),
                 ))
                 .layer(cors)
-                .layer(axum::middleware::from_fn(move |request: Request, next: axum::middleware::Next| {
-                    let limit = if is_upload(&request) { upload_timeout } else { timeout };
-                    async move {
-                        match tokio::time::timeout(limit, next.run(request)).await {
-                            Ok(response) => response,
-                            Err(_) => Problem::unavailable(format!(
-                                "The request did not complete within {} seconds.",
-                                limit.as_secs()
-                            ))
-                            .into_response(),
+                .layer(axum::middleware::from_fn(
+                    move |request: Request, next: axum::middleware::Next| {
+                        let limit = if is_upload(&request) {
+                            upload_timeout
+                        } else {
+                            timeout
+                        };
+                        async move {
+                            match tokio::time::timeout(limit, next.run(request)).await {
+                                Ok(response) => response,
+                                Err(_) => Problem::unavailable(format!(
+                                    "The request did not complete within {} seconds.",
+                                    limit.as_secs()
+                                ))
+                                .into_response(),
+                            }
                         }
-                    }
-                })),
+                    },
+                )),
         )
 }
 

@@ -84,6 +84,36 @@ pub struct Config {
     #[arg(long, env = "VIZPRO_MIN_POSITION_WAIT_MS", default_value_t = 2000)]
     pub min_position_wait_ms: u64,
 
+    /// Where dataset versions are stored: the same `file://` directory or `s3://` bucket the command API
+    /// writes uploads to.
+    #[arg(
+        long,
+        env = "VIZPRO_OBJECT_STORE_URL",
+        default_value = "file:///var/lib/vizpro/objects"
+    )]
+    pub object_store_url: String,
+
+    /// Threads that compute chart data, apart from the threads that serve HTTP.
+    #[arg(long, env = "VIZPRO_QUERY_THREADS", default_value_t = 2)]
+    pub query_threads: usize,
+
+    /// Memory one chart query may use, in MiB.
+    #[arg(long, env = "VIZPRO_QUERY_MEMORY_MIB", default_value_t = 512)]
+    pub query_memory_mib: usize,
+
+    /// Seconds one chart query may run.
+    #[arg(long, env = "VIZPRO_QUERY_TIMEOUT_SECONDS", default_value_t = 20)]
+    pub query_timeout_seconds: u64,
+
+    /// The most rows a chart's data may have; more are cut off and the answer says so.
+    #[arg(long, env = "VIZPRO_QUERY_MAX_ROWS", default_value_t = 10_000)]
+    pub query_max_rows: usize,
+
+    /// Seconds computed chart data stays in Redis. Keys carry the versions the data depends on, so this
+    /// only bounds memory, never freshness.
+    #[arg(long, env = "VIZPRO_CHART_CACHE_SECONDS", default_value_t = 3600)]
+    pub chart_cache_seconds: u64,
+
     /// Log as JSON lines (true) or as readable text (false).
     #[arg(long, env = "VIZPRO_LOG_JSON", default_value_t = true, action = clap::ArgAction::Set)]
     pub log_json: bool,

@@ -85,7 +85,20 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
     let redis = vizpro_http_edge::redis_slot::connect_in_background(&config.redis_url);
     // Install the metrics recorder now, so that gauges set before the first scrape are kept.
     vizpro_http_edge::telemetry::metrics_handle();
+    let storage = vizpro_dataset_storage::ObjectStorage::from_url(&config.object_store_url)
+        .context("cannot open the object store")?;
+    let engine = vizpro_chart_engine::ChartEngine::new(
+        vizpro_chart_engine::EngineConfig {
+            threads: config.query_threads.max(1),
+            memory_limit_bytes: config.query_memory_mib.max(16) * 1024 * 1024,
+            max_result_rows: config.query_max_rows.max(1),
+            timeout: Duration::from_secs(config.query_timeout_seconds.max(1)),
+        },
+        &storage,
+    )
+    .context("cannot start the chart engine")?;
     Ok(AppState::new(Shared {
+        engine: Arc::new(engine),
         projection_progress: vizpro_read_models::listen_for_progress(pool.clone()),
         pool,
         tokens: Arc::new(TokenKeys::from_secret(
@@ -105,6 +118,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             anonymous_quota: Quota::per_minute(config.anonymous_rate_per_minute),
             redis_key_prefix: config.redis_key_prefix.clone(),
             min_position_wait: Duration::from_millis(config.min_position_wait_ms),
+            chart_cache_seconds: config.chart_cache_seconds,
         },
     }))
 }
@@ -193,7 +207,19 @@ mod tests {
                 anonymous_quota: Quota::per_minute(100),
                 redis_key_prefix: "test:".to_owned(),
                 min_position_wait: Duration::from_millis(10),
+                chart_cache_seconds: 60,
             },
+            engine: Arc::new(
+                vizpro_chart_engine::ChartEngine::new(
+                    vizpro_chart_engine::EngineConfig::default(),
+                    &vizpro_dataset_storage::ObjectStorage::from_url(&format!(
+                        "file://{}/vizpro-unit-objects",
+                        std::env::temp_dir().display()
+                    ))
+                    .unwrap(),
+                )
+                .unwrap(),
+            ),
         })
     }
 

@@ -5,7 +5,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::resources::{charts, dashboards, data_sources, datasets, projections, users};
+use crate::resources::{
+    chart_data, charts, dashboards, data_sources, datasets, projections, users,
+};
 use crate::state::AppState;
 
 #[derive(Debug, OpenApi)]
@@ -64,6 +66,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(dashboards::detail))
         .routes(routes!(dashboards::by_slug))
         .routes(routes!(projections::report))
+        .routes(routes!(chart_data::chart_data))
+        .routes(routes!(chart_data::dashboard_data))
+        .routes(routes!(chart_data::preview))
+        .routes(routes!(chart_data::statistics))
 }
 
 /// The OpenAPI document, for an all-in-one binary that merges it with the command API's.

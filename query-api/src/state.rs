@@ -21,6 +21,8 @@ pub struct Settings {
     pub redis_key_prefix: String,
     /// How long a read carrying `X-Min-Position` waits for the projections to catch up.
     pub min_position_wait: Duration,
+    /// How long computed chart data stays cached.
+    pub chart_cache_seconds: u64,
 }
 
 /// The shared state behind a cheap-to-clone handle.
@@ -38,6 +40,8 @@ pub struct Shared {
     pub settings: Settings,
     /// Changes whenever the projector commits; reads waiting for `X-Min-Position` wake up on it.
     pub projection_progress: tokio::sync::watch::Receiver<u64>,
+    /// Computes chart data on threads of its own.
+    pub engine: Arc<vizpro_chart_engine::ChartEngine>,
 }
 
 impl AppState {

@@ -71,6 +71,15 @@ async fn seed_with(base: &str, password: &str) -> anyhow::Result<bool> {
     )
     .await?;
     let dataset_id = orders["id"].clone();
+    upload_demo_orders(
+        &client,
+        &format!(
+            "{api}/datasets/{}/versions",
+            dataset_id.as_str().unwrap_or_default()
+        ),
+        &token,
+    )
+    .await?;
     let charts = [
         (
             "Revenue by month",
@@ -113,4 +122,63 @@ async fn seed_with(base: &str, password: &str) -> anyhow::Result<bool> {
         .await?;
     }
     Ok(true)
+}
+
+/// A year of made-up orders up to today, the same on every start, so that the demo charts have data.
+fn demo_orders_csv() -> String {
+    const REGIONS: [&str; 4] = ["North", "South", "East", "West"];
+    const PRODUCTS: [&str; 5] = ["Books", "Games", "Music", "Garden", "Kitchen"];
+    let today = chrono::Utc::now().date_naive();
+    let mut csv = String::from("ordered_at,region,product,quantity,amount\n");
+    // A small linear congruential generator: the demo needs variety, not randomness.
+    let mut state: u64 = 0x5eed;
+    let mut next = move |bound: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % bound
+    };
+    for day in (0..365).rev() {
+        let date = today - chrono::Duration::days(day);
+        let orders = 3 + next(6);
+        for _ in 0..orders {
+            let region = REGIONS[next(REGIONS.len() as u64) as usize];
+            let product = PRODUCTS[next(PRODUCTS.len() as u64) as usize];
+            let quantity = 1 + next(5);
+            let cents = quantity * (500 + next(9_500));
+            csv.push_str(&format!(
+                "{date}T{:02}:{:02}:00Z,{region},{product},{quantity},{}.{:02}\n",
+                8 + next(12),
+                next(60),
+                cents / 100,
+                cents % 100
+            ));
+        }
+    }
+    csv
+}
+
+/// Uploads the demo orders as a multipart form, as the browser would.
+async fn upload_demo_orders(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> anyhow::Result<()> {
+    let boundary = format!("vizpro-demo-{}", uuid::Uuid::new_v4().simple());
+    let body = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"orders.csv\"\r\ncontent-type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
+        demo_orders_csv()
+    );
+    client
+        .post(url)
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
 }

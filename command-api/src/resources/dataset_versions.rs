@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::extract::State;
+use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
@@ -239,7 +239,11 @@ fn multipart_problem(error: axum::extract::multipart::MultipartError) -> ApiErro
         )
         .into();
     }
-    Problem::bad_request("invalid-multipart", format!("The upload form is malformed: {error}")).into()
+    Problem::bad_request(
+        "invalid-multipart",
+        format!("The upload form is malformed: {error}"),
+    )
+    .into()
 }
 
 /// The uploader's mistakes become 422 naming the line; the service's own failures stay 500s.

@@ -140,7 +140,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             "file://{}/vizpro-objects-{}-{}",
             std::env::temp_dir().display(),
             std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
         ),
         upload_temp_dir: String::new(),
         max_upload_bytes: 64 * 1024 * 1024,

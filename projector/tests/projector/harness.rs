@@ -69,7 +69,10 @@ impl World {
                 "file://{}/vizpro-objects-{}-{}",
                 std::env::temp_dir().display(),
                 std::process::id(),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_nanos()
             ),
             upload_temp_dir: String::new(),
             max_upload_bytes: 64 * 1024 * 1024,

@@ -5,8 +5,6 @@
 //! reads, a digest of the dashboard filters and, when a filter counts back from now, the current minute.
 //! A change to any of them reads under a new key, so stale data is never served; old entries expire.
 
-
-
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -131,7 +129,9 @@ fn parse_filters(raw: Option<&str>) -> Result<Vec<Filter>, ApiError> {
         Some(raw) => serde_json::from_str::<Vec<Filter>>(raw).map_err(|error| {
             Problem::bad_request(
                 "invalid-query-parameter",
-                format!("filters must be a JSON array of {{\"column\", \"op\", \"value\"}}: {error}"),
+                format!(
+                    "filters must be a JSON array of {{\"column\", \"op\", \"value\"}}: {error}"
+                ),
             )
             .with_extension("field", "filters")
             .into()
@@ -208,7 +208,9 @@ fn cache_key(
 
 async fn cached_body(state: &AppState, key: &str) -> Option<String> {
     let mut connection = redis_slot::connection(&state.redis).await?;
-    let reply = redis::cmd("GET").arg(key).query_async::<Option<String>>(&mut connection);
+    let mut command = redis::cmd("GET");
+    command.arg(key);
+    let reply = command.query_async::<Option<String>>(&mut connection);
     match tokio::time::timeout(REDIS_COMMAND_TIMEOUT, reply).await {
         Ok(Ok(body)) => body,
         Ok(Err(error)) => {
@@ -223,12 +225,13 @@ async fn store_body(state: &AppState, key: &str, body: &str) {
     let Some(mut connection) = redis_slot::connection(&state.redis).await else {
         return;
     };
-    let reply = redis::cmd("SET")
+    let mut command = redis::cmd("SET");
+    command
         .arg(key)
         .arg(body)
         .arg("EX")
-        .arg(state.settings.chart_cache_seconds.max(1))
-        .query_async::<()>(&mut connection);
+        .arg(state.settings.chart_cache_seconds.max(1));
+    let reply = command.query_async::<()>(&mut connection);
     if let Ok(Err(error)) = tokio::time::timeout(REDIS_COMMAND_TIMEOUT, reply).await {
         tracing::warn!(error = %error, "chart data could not be cached");
     }
@@ -257,12 +260,23 @@ async fn chart_body(
     };
     let spec: ChartSpec = serde_json::from_value(source.spec.clone())
         .map_err(|error| anyhow::anyhow!("a stored chart spec cannot be read: {error}"))?;
-    let chart_type: ChartType = serde_json::from_value(serde_json::Value::String(source.chart_type.clone()))
-        .map_err(|error| anyhow::anyhow!("a stored chart type cannot be read: {error}"))?;
+    let chart_type: ChartType =
+        serde_json::from_value(serde_json::Value::String(source.chart_type.clone()))
+            .map_err(|error| anyhow::anyhow!("a stored chart type cannot be read: {error}"))?;
     let now = Utc::now();
-    let minute = depends_on_now(&spec.query, filters)
-        .then(|| now.with_second(0).unwrap_or(now).with_nanosecond(0).unwrap_or(now));
-    let key = cache_key(&state.settings.redis_key_prefix, source, dataset_version, filters, minute);
+    let minute = depends_on_now(&spec.query, filters).then(|| {
+        now.with_second(0)
+            .unwrap_or(now)
+            .with_nanosecond(0)
+            .unwrap_or(now)
+    });
+    let key = cache_key(
+        &state.settings.redis_key_prefix,
+        source,
+        dataset_version,
+        filters,
+        minute,
+    );
     if let Some(body) = cached_body(state, &key).await {
         return Ok((body, true));
     }
@@ -309,7 +323,10 @@ async fn chart_body(
 fn json_response(body: String, cached: bool) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     headers.insert(header::CACHE_CONTROL, super::CACHE_CONTROL);
     headers.insert(
         "x-cache",
@@ -433,7 +450,7 @@ pub async fn dashboard_data(
                     tile_id,
                     chart_id,
                     data: None,
-                    error: Some(error.into_problem().document()),
+                    error: Some(error.into_problem().document().clone()),
                 },
             }
         }
@@ -565,4 +582,3 @@ pub async fn statistics(
     store_body(&state, &key, &body).await;
     Ok(json_response(body, false))
 }
-

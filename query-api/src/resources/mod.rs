@@ -7,6 +7,7 @@
 //! `Cache-Control: private, no-cache`: browsers may keep it but must revalidate, and shared caches must
 //! not keep it at all because it is filtered for one caller.
 
+pub mod chart_data;
 pub mod charts;
 pub mod dashboards;
 pub mod data_sources;

@@ -90,6 +90,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         anonymous_rate_per_minute: 100_000,
         trust_forwarded_for: false,
         min_position_wait_ms: options.min_position_wait_ms,
+        object_store_url: format!(
+            "file://{}/vizpro-objects-{database}",
+            std::env::temp_dir().display()
+        ),
+        query_threads: 2,
+        query_memory_mib: 256,
+        query_timeout_seconds: 20,
+        query_max_rows: 10_000,
+        chart_cache_seconds: 600,
         log_json: true,
     };
     let application = vizpro_query_api::build(config.clone())

@@ -14,6 +14,8 @@ const SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
 pub struct Platform {
     pub base: String,
     pub client: reqwest::Client,
+    /// The directory of the object store dataset versions are written to.
+    pub object_dir: std::path::PathBuf,
 }
 
 pub async fn start(redis_url: &str) -> Platform {
@@ -63,7 +65,10 @@ pub async fn start(redis_url: &str) -> Platform {
             "file://{}/vizpro-objects-{}-{}",
             std::env::temp_dir().display(),
             std::process::id(),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos()
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
         ),
         upload_temp_dir: String::new(),
         max_upload_bytes: 64 * 1024 * 1024,
@@ -86,6 +91,12 @@ pub async fn start(redis_url: &str) -> Platform {
         anonymous_rate_per_minute: 1_000_000,
         trust_forwarded_for: false,
         min_position_wait_ms: 5_000,
+        object_store_url: command.object_store_url.clone(),
+        query_threads: 2,
+        query_memory_mib: 256,
+        query_timeout_seconds: 20,
+        query_max_rows: 10_000,
+        chart_cache_seconds: 600,
         log_json: true,
     };
     let projector = vizpro_projector::Config {
@@ -99,6 +110,12 @@ pub async fn start(redis_url: &str) -> Platform {
         batch: 100,
         log_json: true,
     };
+    let object_dir = std::path::PathBuf::from(
+        command
+            .object_store_url
+            .trim_start_matches("file://")
+            .to_owned(),
+    );
     let router = vizpro::build_with(vizpro::Settings {
         command,
         query,
@@ -120,6 +137,7 @@ pub async fn start(redis_url: &str) -> Platform {
     Platform {
         base,
         client: reqwest::Client::new(),
+        object_dir,
     }
 }
 
@@ -170,6 +188,77 @@ impl Platform {
             answer.body
         );
         answer.body
+    }
+
+    /// Uploads `csv` as the next version of a dataset, with optional import options; answers as `call`.
+    pub async fn upload(
+        &self,
+        dataset_id: &str,
+        token: &str,
+        csv: &[u8],
+        options: Option<Value>,
+    ) -> Answer {
+        let boundary = format!("vizpro-{}", Uuid::new_v4().simple());
+        let mut body = Vec::new();
+        if let Some(options) = options {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\ncontent-disposition: form-data; name=\"options\"\r\n\r\n{options}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"data.csv\"\r\ncontent-type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(csv);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let response = self
+            .client
+            .post(format!(
+                "{}/api/v1/datasets/{dataset_id}/versions",
+                self.base
+            ))
+            .bearer_auth(token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.json().await.unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Every file under the object store's directory.
+    pub fn stored_objects(&self) -> Vec<std::path::PathBuf> {
+        fn walk(directory: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(directory) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.object_dir, &mut found);
+        found
     }
 
     pub async fn user(&self, email: &str) -> (Uuid, String) {

@@ -1,5 +1,6 @@
 //! The whole platform in one process (command API, relay, projector, query API) against the real
 //! PostgreSQL, NATS JetStream and Redis on loopback.
 
+mod chart_data;
 mod harness;
 mod read_path;
