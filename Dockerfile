@@ -28,6 +28,8 @@ COPY migrations ./migrations
 COPY event-store ./event-store
 COPY read-models ./read-models
 COPY http-edge ./http-edge
+COPY dataset-storage ./dataset-storage
+COPY chart-engine ./chart-engine
 COPY command-api ./command-api
 COPY projector ./projector
 COPY query-api ./query-api
@@ -51,16 +53,20 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 
 FROM debian:bookworm-slim AS runtime
 
-# CA certificates are needed for TLS connections to PostgreSQL, NATS or Redis outside the host.
+# CA certificates are needed for TLS connections to PostgreSQL, NATS or Redis outside the host, and
+# OpenSSL for the TLS connections the query API opens to external PostgreSQL and MySQL data sources
+# (the builder image, buildpack-deps, already has its headers and pkg-config).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates \
+    && apt-get install -y --no-install-recommends ca-certificates libssl3 \
     && rm -rf /var/lib/apt/lists/*
 
 # The services run as an unprivileged user. The numeric id is used in USER so that orchestrators that
 # insist on a non-root user (Kubernetes' runAsNonRoot) can verify it without reading /etc/passwd.
 RUN groupadd --system --gid 10001 vizpro \
     && useradd --system --uid 10001 --gid vizpro --no-create-home --home-dir /nonexistent \
-        --shell /usr/sbin/nologin vizpro
+        --shell /usr/sbin/nologin vizpro \
+    && mkdir -p /var/lib/vizpro/objects \
+    && chown -R 10001:10001 /var/lib/vizpro
 
 COPY --from=builder /usr/local/bin/command-api /usr/local/bin/query-api /usr/local/bin/projector \
     /usr/local/bin/vizpro /usr/local/bin/

@@ -29,5 +29,8 @@ export VIZPRO_DATABASE_URL="${VIZPRO_DATABASE_URL:-postgres://postgres@127.0.0.1
 export VIZPRO_ADMIN_EMAILS="${VIZPRO_ADMIN_EMAILS:-admin@vizpro.local}"
 export VIZPRO_LOG_JSON="${VIZPRO_LOG_JSON:-false}"
 export VIZPRO_DEMO_DATA="${VIZPRO_DEMO_DATA:-true}"
+# Uploaded datasets, converted to Parquet, stay beside the secrets (the default is a system directory).
+mkdir -p .vizpro/objects
+export VIZPRO_OBJECT_STORE_URL="${VIZPRO_OBJECT_STORE_URL:-file://$PWD/.vizpro/objects}"
 
 exec cargo run --release -p vizpro --bin vizpro

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL, Redis and NATS (with JetStream) run on loopback, installing them with apt when a
+# Makes sure PostgreSQL, Redis, NATS (with JetStream) and MariaDB run on loopback, installing them with apt when a
 # machine lacks them. Safe to run again: running services are left alone.
 set -euo pipefail
 
@@ -37,11 +37,25 @@ if ! port_open 4222; then
     -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
 fi
 
+# MariaDB serves the tests of MySQL data sources.
+if ! port_open 3306; then
+  if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
+    echo "installing mariadb-server"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq mariadb-server mariadb-client
+  fi
+  echo "starting MariaDB"
+  as_root mkdir -p /run/mysqld
+  as_root chown mysql:mysql /run/mysqld 2>/dev/null || true
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+fi
+
 for _ in $(seq 1 50); do
-  if pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && port_open 4222; then
+  if pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && port_open 4222 \
+    && port_open 3306; then
     exit 0
   fi
   sleep 0.2
 done
-echo "services did not come up: PostgreSQL, Redis and NATS must answer on 5432, 6379 and 4222" >&2
+echo "services did not come up: PostgreSQL, Redis, NATS and MariaDB must answer on 5432, 6379, 4222 and 3306" >&2
 exit 1

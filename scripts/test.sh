@@ -12,6 +12,12 @@ psql -h 127.0.0.1 -U postgres -tAc \
     [ -n "$database" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists \"$database\" with (force)" >/dev/null
   done
 
+# And the MariaDB databases and read-only users the MySQL data-source tests made.
+mysql -h 127.0.0.1 -u root -N -e \
+  "select concat('drop database if exists \`', schema_name, '\`;') from information_schema.schemata where schema_name like 'vizpro\\_test\\_%'
+   union all select concat('drop user if exists \'', user, '\'@\'', host, '\';') from mysql.user where user like 'reader\\_%'" |
+  mysql -h 127.0.0.1 -u root
+
 # Likewise the JetStream streams of earlier runs.
 if command -v python3 >/dev/null 2>&1; then
   python3 scripts/drop-test-streams.py

@@ -18,6 +18,10 @@ pub enum EngineError {
     /// The stored data of the dataset version is missing or unreadable.
     #[error("the dataset's stored data cannot be read: {0}")]
     DataUnavailable(String),
+    /// An external database could not be reached or failed; the detail (which never holds the
+    /// password) is for the caller.
+    #[error("the data source cannot be read: {0}")]
+    SourceUnavailable(String),
     /// Anything else; the detail is for logs, not for callers.
     #[error("the chart engine failed: {0}")]
     Internal(String),

@@ -13,6 +13,7 @@
 //!   threads so that a heavy plan never stalls the HTTP runtime.
 
 pub mod error;
+pub mod external;
 pub mod filters;
 pub mod native_sql;
 pub mod output;
@@ -31,6 +32,9 @@ use vizpro_dataset_storage::object_storage::ENGINE_URL;
 use vizpro_events::chart::{ChartQuery, ChartType, Filter};
 
 pub use error::EngineError;
+pub use external::{
+    ExternalColumn, ExternalConnection, ExternalKind, ExternalRelation, ExternalTable,
+};
 pub use output::{ChartData, ColumnRole, ColumnStatistics, DatasetStatistics, ResultColumn};
 
 /// Limits and threads of the engine.
@@ -65,10 +69,34 @@ pub struct DatasetVersionRef {
     pub version: i32,
 }
 
+/// An external database relation a chart reads live, with how long connecting may take.
+#[derive(Debug, Clone)]
+pub struct ExternalDataset {
+    pub connection: ExternalConnection,
+    pub relation: ExternalRelation,
+    pub connect_timeout: Duration,
+}
+
+/// Where a chart's rows come from.
+#[derive(Debug, Clone)]
+pub enum DatasetInput {
+    /// A stored dataset version (an upload converted to Parquet).
+    Stored(DatasetVersionRef),
+    /// A table or read-only query of an external PostgreSQL or MySQL database, read at query time
+    /// with projection, filters and limit pushed down to it.
+    External(ExternalDataset),
+}
+
+impl From<DatasetVersionRef> for DatasetInput {
+    fn from(stored: DatasetVersionRef) -> Self {
+        DatasetInput::Stored(stored)
+    }
+}
+
 /// What a chart asks for.
 #[derive(Debug, Clone)]
 pub struct ChartRequest {
-    pub dataset: DatasetVersionRef,
+    pub dataset: DatasetInput,
     pub chart_type: ChartType,
     pub query: ChartQuery,
     /// The chart's visual options; a histogram reads `bins` from them.
@@ -166,17 +194,53 @@ impl ChartEngine {
         let limits = self.config;
         self.run(async move {
             let started = Instant::now();
+            register_dataset(&context, &request.dataset).await?;
             let mut data = match &request.query {
-                ChartQuery::Sql { sql } => {
-                    native_sql::run(&context, &request.dataset, sql, &limits).await?
-                }
+                ChartQuery::Sql { sql } => native_sql::run(&context, sql, &limits).await?,
                 ChartQuery::Builder { .. } => {
-                    let dataset = open_dataset(&context, &request.dataset).await?;
+                    let dataset = context
+                        .table(native_sql::TABLE_NAME)
+                        .await
+                        .map_err(plan::internal)?;
                     plan::run(dataset, &request, &limits).await?
                 }
             };
             data.computation_ms = started.elapsed().as_secs_f64() * 1000.0;
             Ok(data)
+        })
+        .await
+    }
+
+    /// Connects to an external database, signs in and runs a trivial query, within the timeout.
+    pub async fn test_connection(
+        &self,
+        connection: ExternalConnection,
+        connect_timeout: Duration,
+    ) -> Result<(), EngineError> {
+        self.run(async move { external::test_connection(&connection, connect_timeout).await })
+            .await
+    }
+
+    /// The tables and views of an external database with their columns, system schemas left out.
+    pub async fn list_tables(
+        &self,
+        connection: ExternalConnection,
+        connect_timeout: Duration,
+    ) -> Result<Vec<ExternalTable>, EngineError> {
+        let context = self.session()?;
+        let limits = self.config;
+        self.run(async move {
+            let relation = ExternalRelation::Query {
+                sql: external::catalog_query(connection.kind).to_owned(),
+            };
+            external::register_dataset(&context, &connection, &relation, connect_timeout).await?;
+            let frame = context
+                .table(native_sql::TABLE_NAME)
+                .await
+                .map_err(plan::internal)?;
+            let batches = plan::collect(frame, &limits).await?;
+            let rows = output::chart_data(&batches, ColumnRole::Value, 1_000_000)?;
+            Ok(external::tables_from_catalog(&rows))
         })
         .await
     }
@@ -218,6 +282,31 @@ impl ChartEngine {
 
 fn limits_for_preview() -> EngineConfig {
     EngineConfig::default()
+}
+
+/// Registers the chart's rows as the table `dataset`, the only table its session holds.
+async fn register_dataset(
+    context: &SessionContext,
+    dataset: &DatasetInput,
+) -> Result<(), EngineError> {
+    match dataset {
+        DatasetInput::Stored(stored) => {
+            let url = format!("{ENGINE_URL}/{}", stored.location.trim_start_matches('/'));
+            context
+                .register_parquet(native_sql::TABLE_NAME, url, ParquetReadOptions::default())
+                .await
+                .map_err(|error| EngineError::DataUnavailable(error.to_string()))
+        }
+        DatasetInput::External(external) => {
+            external::register_dataset(
+                context,
+                &external.connection,
+                &external.relation,
+                external.connect_timeout,
+            )
+            .await
+        }
+    }
 }
 
 /// The dataset version's Parquet file as a DataFrame.

@@ -4,28 +4,22 @@
 //! (`INSERT`, `COPY … TO`) and statements (`SET`, `BEGIN`) are refused before planning, URL tables
 //! (`SELECT * FROM '/etc/passwd'`) are off, and a text holding several statements is refused.
 
-use datafusion::prelude::{ParquetReadOptions, SQLOptions, SessionContext};
-use vizpro_dataset_storage::object_storage::ENGINE_URL;
+use datafusion::prelude::{SQLOptions, SessionContext};
 
+use crate::EngineConfig;
 use crate::error::EngineError;
 use crate::output::{self, ChartData, ColumnRole};
 use crate::plan::{classify, collect, internal};
-use crate::{DatasetVersionRef, EngineConfig};
 
 /// The name the dataset has in native SQL.
 pub const TABLE_NAME: &str = "dataset";
 
+/// Runs `sql` in `context`, which holds the chart's rows as the table `dataset` and nothing else.
 pub(crate) async fn run(
     context: &SessionContext,
-    dataset: &DatasetVersionRef,
     sql: &str,
     limits: &EngineConfig,
 ) -> Result<ChartData, EngineError> {
-    let url = format!("{ENGINE_URL}/{}", dataset.location.trim_start_matches('/'));
-    context
-        .register_parquet(TABLE_NAME, url, ParquetReadOptions::default())
-        .await
-        .map_err(|error| EngineError::DataUnavailable(error.to_string()))?;
     let options = SQLOptions::new()
         .with_allow_ddl(false)
         .with_allow_dml(false)

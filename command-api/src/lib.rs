@@ -11,7 +11,8 @@ pub mod health;
 pub mod openapi;
 pub mod relay;
 pub mod resources;
-pub mod sealing;
+/// Sealing lives in http-edge because the query API opens what the command API seals.
+pub use vizpro_http_edge::sealing;
 pub mod state;
 
 use std::sync::Arc;

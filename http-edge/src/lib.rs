@@ -18,6 +18,7 @@ pub mod layers;
 pub mod problem;
 pub mod rate_limit;
 pub mod redis_slot;
+pub mod sealing;
 pub mod server;
 pub mod shutdown;
 pub mod telemetry;

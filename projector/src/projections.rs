@@ -278,8 +278,8 @@ async fn data_sources(
     match data_source_event {
         DataSourceEvent::Created(created) => {
             sqlx::query(&format!(
-                "insert into {table} (id, owner_id, name, description, kind, display_address, created_at, updated_at, version) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $7, $8) on conflict (id) do nothing"
+                "insert into {table} (id, owner_id, name, description, kind, display_address, sealed_connection, created_at, updated_at, version) \
+                 values ($1, $2, $3, $4, $5, $6, $9, $7, $7, $8) on conflict (id) do nothing"
             ))
             .bind(event.stream_id)
             .bind(created.owner_id)
@@ -289,6 +289,7 @@ async fn data_sources(
             .bind(&created.display_address)
             .bind(event.recorded_at)
             .bind(event.version)
+            .bind(created.connection.as_ref().map(json).transpose()?)
             .execute(&mut *connection)
             .await?;
             Ok(())
@@ -298,13 +299,16 @@ async fn data_sources(
             describe(connection, &table, event, changed.description).await
         }
         DataSourceEvent::ConnectionChanged(changed) => {
-            let values = vec![SqlValue::OptionalText(Some(changed.display_address))];
+            let values = vec![
+                SqlValue::OptionalText(Some(changed.display_address)),
+                SqlValue::Json(json(&changed.connection)?),
+            ];
             update_row(
                 connection,
                 &table,
                 "id",
                 event,
-                "display_address = $4",
+                "display_address = $4, sealed_connection = $5",
                 values,
             )
             .await

@@ -114,6 +114,30 @@ pub struct Config {
     #[arg(long, env = "VIZPRO_CHART_CACHE_SECONDS", default_value_t = 3600)]
     pub chart_cache_seconds: u64,
 
+    /// The keys that seal data-source connection details, as the command API has them
+    /// (`key-id:base64-of-32-bytes`, comma-separated). The query API opens connections with them to chart
+    /// external tables and queries; it never seals.
+    #[arg(long, env = "VIZPRO_CONNECTION_KEYS", hide_env_values = true)]
+    pub connection_keys: SecretString,
+
+    /// The key id that seals new details; listed here only so that both APIs read one configuration.
+    #[arg(long, env = "VIZPRO_CONNECTION_KEY_ID")]
+    pub connection_key_id: String,
+
+    /// Seconds connecting and signing in to an external database may take before the chart says the
+    /// source is unreachable.
+    #[arg(
+        long,
+        env = "VIZPRO_EXTERNAL_CONNECT_TIMEOUT_SECONDS",
+        default_value_t = 10
+    )]
+    pub external_connect_timeout_seconds: u64,
+
+    /// Seconds the data of a chart over an external database stays cached. Such data has no version to
+    /// key on, so this bounds how old it can be.
+    #[arg(long, env = "VIZPRO_EXTERNAL_CACHE_SECONDS", default_value_t = 60)]
+    pub external_cache_seconds: u64,
+
     /// Log as JSON lines (true) or as readable text (false).
     #[arg(long, env = "VIZPRO_LOG_JSON", default_value_t = true, action = clap::ArgAction::Set)]
     pub log_json: bool,

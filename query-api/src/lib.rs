@@ -97,8 +97,14 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         &storage,
     )
     .context("cannot start the chart engine")?;
+    let sealer = vizpro_http_edge::sealing::ConnectionSealer::from_config(
+        &config.connection_keys,
+        &config.connection_key_id,
+    )
+    .context("VIZPRO_CONNECTION_KEYS / VIZPRO_CONNECTION_KEY_ID")?;
     Ok(AppState::new(Shared {
         engine: Arc::new(engine),
+        sealer: Arc::new(sealer),
         projection_progress: vizpro_read_models::listen_for_progress(pool.clone()),
         pool,
         tokens: Arc::new(TokenKeys::from_secret(
@@ -119,6 +125,10 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
             redis_key_prefix: config.redis_key_prefix.clone(),
             min_position_wait: Duration::from_millis(config.min_position_wait_ms),
             chart_cache_seconds: config.chart_cache_seconds,
+            external_connect_timeout: Duration::from_secs(
+                config.external_connect_timeout_seconds.max(1),
+            ),
+            external_cache_seconds: config.external_cache_seconds,
         },
     }))
 }
@@ -208,7 +218,18 @@ mod tests {
                 redis_key_prefix: "test:".to_owned(),
                 min_position_wait: Duration::from_millis(10),
                 chart_cache_seconds: 60,
+                external_connect_timeout: Duration::from_secs(1),
+                external_cache_seconds: 60,
             },
+            sealer: Arc::new(
+                vizpro_http_edge::sealing::ConnectionSealer::from_config(
+                    &secrecy::SecretString::from(
+                        "k:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned(),
+                    ),
+                    "k",
+                )
+                .unwrap(),
+            ),
             engine: Arc::new(
                 vizpro_chart_engine::ChartEngine::new(
                     vizpro_chart_engine::EngineConfig::default(),

@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::resources::{
-    chart_data, charts, dashboards, data_sources, datasets, projections, users,
+    chart_data, charts, dashboards, data_source_schema, data_sources, datasets, projections, users,
 };
 use crate::state::AppState;
 
@@ -70,6 +70,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(chart_data::dashboard_data))
         .routes(routes!(chart_data::preview))
         .routes(routes!(chart_data::statistics))
+        .routes(routes!(data_source_schema::status))
+        .routes(routes!(data_source_schema::tables))
 }
 
 /// The OpenAPI document, for an all-in-one binary that merges it with the command API's.

@@ -23,6 +23,10 @@ pub struct Settings {
     pub min_position_wait: Duration,
     /// How long computed chart data stays cached.
     pub chart_cache_seconds: u64,
+    /// How long connecting to an external database may take.
+    pub external_connect_timeout: Duration,
+    /// How long the data of a chart over an external database stays cached.
+    pub external_cache_seconds: u64,
 }
 
 /// The shared state behind a cheap-to-clone handle.
@@ -42,6 +46,8 @@ pub struct Shared {
     pub projection_progress: tokio::sync::watch::Receiver<u64>,
     /// Computes chart data on threads of its own.
     pub engine: Arc<vizpro_chart_engine::ChartEngine>,
+    /// Opens the sealed connection details of external data sources.
+    pub sealer: Arc<vizpro_http_edge::sealing::ConnectionSealer>,
 }
 
 impl AppState {

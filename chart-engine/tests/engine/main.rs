@@ -178,7 +178,7 @@ pub fn fixture() -> Fixture {
 pub fn request(fixture: &Fixture, chart_type: ChartType, query: serde_json::Value) -> ChartRequest {
     let query: ChartQuery = serde_json::from_value(query).unwrap();
     ChartRequest {
-        dataset: fixture.dataset.clone(),
+        dataset: fixture.dataset.clone().into(),
         chart_type,
         query,
         options: serde_json::json!({}),

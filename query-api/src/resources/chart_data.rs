@@ -14,9 +14,14 @@ use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use vizpro_chart_engine::{ChartRequest, DatasetVersionRef, EngineError};
+use vizpro_chart_engine::{
+    ChartRequest, DatasetInput, DatasetVersionRef, EngineError, ExternalConnection,
+    ExternalDataset, ExternalKind, ExternalRelation,
+};
 use vizpro_events::chart::{ChartQuery, ChartSpec, ChartType, Filter, FilterOp};
 use vizpro_events::dashboard::DashboardFilter;
+use vizpro_events::data_source::SealedConnection;
+use vizpro_events::dataset::DatasetSource;
 use vizpro_http_edge::extract::PathParams;
 use vizpro_http_edge::redis_slot::{self, REDIS_COMMAND_TIMEOUT};
 use vizpro_http_edge::tokens::Caller;
@@ -65,6 +70,12 @@ struct ChartSource {
     dataset_visible: bool,
     dataset_version: Option<i32>,
     location: Option<String>,
+    /// Where the dataset's rows come from (`DatasetSource` as JSON).
+    dataset_source: Option<serde_json::Value>,
+    /// For a dataset over a database: that data source's kind, version and sealed connection.
+    source_kind: Option<String>,
+    source_version: Option<i32>,
+    sealed_connection: Option<serde_json::Value>,
 }
 
 /// Loads a chart the caller may see, with the dataset version it reads and whether the caller may see
@@ -81,9 +92,11 @@ async fn chart_source(
     );
     visibility.push_visible(&mut query, "d");
     query.push(
-        "), false) as dataset_visible, v.dataset_version, v.location \
+        "), false) as dataset_visible, v.dataset_version, v.location, ds.source as dataset_source, \
+         s.kind as source_kind, s.version as source_version, s.sealed_connection \
          from rm_charts r \
          left join rm_datasets ds on ds.id = r.dataset_id \
+         left join rm_data_sources s on s.id::text = ds.source->>'data_source_id' and not s.deleted \
          left join rm_dataset_versions v on v.dataset_id = r.dataset_id \
            and v.dataset_version = coalesce(r.pinned_dataset_version, ds.latest_version) \
          where ",
@@ -105,7 +118,7 @@ pub struct ChartDataResponse {
     pub chart_version: i32,
     pub chart_type: String,
     pub dataset_id: Uuid,
-    /// The dataset version the data was computed from.
+    /// The dataset version the data was computed from; 0 for a dataset read live from a database.
     pub dataset_version: i32,
     pub computed_at: DateTime<Utc>,
     /// Milliseconds the engine took (when it was computed, not when it was served from the cache).
@@ -168,6 +181,13 @@ pub fn engine_problem(error: EngineError) -> ApiError {
             tracing::error!(error = %detail, "a dataset version's stored data cannot be read");
             Problem::unavailable("The dataset's stored data cannot be read right now.").into()
         }
+        EngineError::SourceUnavailable(detail) => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "data-source-unreachable",
+            "The data source cannot be reached",
+            detail,
+        )
+        .into(),
         EngineError::Internal(detail) => ApiError::Internal(anyhow::anyhow!(detail)),
     }
 }
@@ -187,7 +207,7 @@ fn depends_on_now(query: &ChartQuery, extra: &[Filter]) -> bool {
 fn cache_key(
     prefix: &str,
     source: &ChartSource,
-    dataset_version: i32,
+    input: &ChartInput,
     filters: &[Filter],
     now: Option<DateTime<Utc>>,
 ) -> String {
@@ -201,7 +221,7 @@ fn cache_key(
         source.id,
         source.version,
         source.dataset_id,
-        dataset_version,
+        input.freshness,
         hex::encode(&digest.finalize()[..12])
     )
 }
@@ -221,16 +241,12 @@ async fn cached_body(state: &AppState, key: &str) -> Option<String> {
     }
 }
 
-async fn store_body(state: &AppState, key: &str, body: &str) {
+async fn store_body(state: &AppState, key: &str, body: &str, seconds: u64) {
     let Some(mut connection) = redis_slot::connection(&state.redis).await else {
         return;
     };
     let mut command = redis::cmd("SET");
-    command
-        .arg(key)
-        .arg(body)
-        .arg("EX")
-        .arg(state.settings.chart_cache_seconds.max(1));
+    command.arg(key).arg(body).arg("EX").arg(seconds.max(1));
     let reply = command.query_async::<()>(&mut connection);
     if let Ok(Err(error)) = tokio::time::timeout(REDIS_COMMAND_TIMEOUT, reply).await {
         tracing::warn!(error = %error, "chart data could not be cached");
@@ -248,16 +264,7 @@ async fn chart_body(
             "The chart's dataset is not shared with you, so its data cannot be shown.".into(),
         ));
     }
-    let (Some(dataset_version), Some(location)) = (source.dataset_version, source.location.clone())
-    else {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "dataset-has-no-data",
-            "The dataset has no data yet",
-            "The chart's dataset has no stored version to read; upload one first.",
-        )
-        .into());
-    };
+    let input = chart_input(state, source)?;
     let spec: ChartSpec = serde_json::from_value(source.spec.clone())
         .map_err(|error| anyhow::anyhow!("a stored chart spec cannot be read: {error}"))?;
     let chart_type: ChartType =
@@ -273,20 +280,18 @@ async fn chart_body(
     let key = cache_key(
         &state.settings.redis_key_prefix,
         source,
-        dataset_version,
+        &input,
         filters,
         minute,
     );
     if let Some(body) = cached_body(state, &key).await {
         return Ok((body, true));
     }
+    let dataset_version = input.dataset_version;
     let data = state
         .engine
         .chart_data(ChartRequest {
-            dataset: DatasetVersionRef {
-                location,
-                version: dataset_version,
-            },
+            dataset: input.dataset,
             chart_type,
             query: spec.query,
             options: spec.options,
@@ -316,8 +321,124 @@ async fn chart_body(
     };
     let body = serde_json::to_string(&response)
         .map_err(|error| anyhow::anyhow!("chart data cannot be serialised: {error}"))?;
-    store_body(state, &key, &body).await;
+    store_body(state, &key, &body, input.cache_seconds).await;
     Ok((body, false))
+}
+
+/// What a chart reads, with what its cached data is keyed on and how long it may be kept.
+struct ChartInput {
+    dataset: DatasetInput,
+    /// The stored version read; 0 for a dataset read live from a database.
+    dataset_version: i32,
+    /// Part of the cache key: the stored version, or the data source's version and the current slot
+    /// of `cache_seconds` for live data, which has no version of its own.
+    freshness: String,
+    cache_seconds: u64,
+}
+
+fn chart_input(state: &AppState, source: &ChartSource) -> Result<ChartInput, ApiError> {
+    let dataset_source: DatasetSource = source
+        .dataset_source
+        .clone()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|error| anyhow::anyhow!("a stored dataset source cannot be read: {error}"))?
+        .unwrap_or(DatasetSource::Upload {});
+    let relation = match dataset_source {
+        DatasetSource::Upload {} => {
+            let (Some(version), Some(location)) = (source.dataset_version, source.location.clone())
+            else {
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    "dataset-has-no-data",
+                    "The dataset has no data yet",
+                    "The chart's dataset has no stored version to read; upload one first.",
+                )
+                .into());
+            };
+            return Ok(ChartInput {
+                dataset: DatasetInput::Stored(DatasetVersionRef { location, version }),
+                dataset_version: version,
+                freshness: format!("v{version}"),
+                cache_seconds: state.settings.chart_cache_seconds,
+            });
+        }
+        DatasetSource::Table { schema, table, .. } => ExternalRelation::Table { schema, table },
+        DatasetSource::Query { sql, .. } => ExternalRelation::Query { sql },
+    };
+    let (Some(kind), Some(source_version), Some(sealed)) = (
+        source.source_kind.as_deref(),
+        source.source_version,
+        source.sealed_connection.clone(),
+    ) else {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "data-source-unavailable",
+            "The dataset's data source is gone",
+            "The data source this dataset reads was deleted or has no connection details.",
+        )
+        .into());
+    };
+    let data_source_id = source
+        .dataset_source
+        .as_ref()
+        .and_then(|value| value.get("data_source_id"))
+        .and_then(|value| value.as_str())
+        .and_then(|value| value.parse::<Uuid>().ok())
+        .ok_or_else(|| anyhow::anyhow!("a dataset over a database names no data source"))?;
+    let connection = open_connection(state, data_source_id, kind, &sealed)?;
+    let cache_seconds = state.settings.external_cache_seconds.max(1);
+    let slot = Utc::now().timestamp() as u64 / cache_seconds;
+    Ok(ChartInput {
+        dataset: DatasetInput::External(ExternalDataset {
+            connection,
+            relation,
+            connect_timeout: state.settings.external_connect_timeout,
+        }),
+        dataset_version: 0,
+        freshness: format!("s{source_version}-t{slot}"),
+        cache_seconds,
+    })
+}
+
+/// Opens a data source's sealed connection details for the chart engine.
+pub fn open_connection(
+    state: &AppState,
+    data_source_id: Uuid,
+    kind: &str,
+    sealed: &serde_json::Value,
+) -> Result<ExternalConnection, ApiError> {
+    let kind = match kind {
+        "postgres" => ExternalKind::Postgres,
+        "mysql" => ExternalKind::Mysql,
+        other => {
+            return Err(Problem::new(
+                StatusCode::CONFLICT,
+                "not-a-database",
+                "The data source is not a database",
+                format!("A data source of kind {other} has no connection to open."),
+            )
+            .into());
+        }
+    };
+    let sealed: SealedConnection = serde_json::from_value(sealed.clone())
+        .map_err(|error| anyhow::anyhow!("a sealed connection cannot be read: {error}"))?;
+    let opened = state
+        .sealer
+        .open_connection(data_source_id, &sealed)
+        .map_err(|error| {
+            // A key missing from the configuration is the operator's to fix; the detail goes to the log.
+            anyhow::anyhow!("a data source's connection cannot be opened: {error}")
+        })?;
+    Ok(ExternalConnection {
+        kind,
+        host: opened.host,
+        port: opened.port,
+        database: opened.database,
+        username: opened.username,
+        password: opened.password,
+        ssl_mode: opened.ssl_mode,
+    })
 }
 
 fn json_response(body: String, cached: bool) -> Response {
@@ -539,7 +660,7 @@ pub async fn preview(
         "columns": data.columns,
     }))
     .map_err(|error| anyhow::anyhow!("a preview cannot be serialised: {error}"))?;
-    store_body(&state, &key, &body).await;
+    store_body(&state, &key, &body, state.settings.chart_cache_seconds).await;
     Ok(json_response(body, false))
 }
 
@@ -579,6 +700,6 @@ pub async fn statistics(
         "columns": statistics.columns,
     }))
     .map_err(|error| anyhow::anyhow!("statistics cannot be serialised: {error}"))?;
-    store_body(&state, &key, &body).await;
+    store_body(&state, &key, &body, state.settings.chart_cache_seconds).await;
     Ok(json_response(body, false))
 }

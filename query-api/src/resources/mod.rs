@@ -10,6 +10,7 @@
 pub mod chart_data;
 pub mod charts;
 pub mod dashboards;
+pub mod data_source_schema;
 pub mod data_sources;
 pub mod datasets;
 pub mod projections;

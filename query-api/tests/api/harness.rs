@@ -99,6 +99,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         query_timeout_seconds: 20,
         query_max_rows: 10_000,
         chart_cache_seconds: 600,
+        connection_keys: SecretString::from(format!(
+            "t:{}",
+            <base64::engine::general_purpose::GeneralPurpose as base64::Engine>::encode(
+                &base64::engine::general_purpose::STANDARD,
+                [9_u8; 32]
+            )
+        )),
+        connection_key_id: "t".to_owned(),
+        external_connect_timeout_seconds: 3,
+        external_cache_seconds: 60,
         log_json: true,
     };
     let application = vizpro_query_api::build(config.clone())

@@ -16,6 +16,8 @@ pub struct Platform {
     pub client: reqwest::Client,
     /// The directory of the object store dataset versions are written to.
     pub object_dir: std::path::PathBuf,
+    /// The platform's own database, with the event store.
+    pub database_url: String,
 }
 
 pub async fn start(redis_url: &str) -> Platform {
@@ -97,6 +99,10 @@ pub async fn start(redis_url: &str) -> Platform {
         query_timeout_seconds: 20,
         query_max_rows: 10_000,
         chart_cache_seconds: 600,
+        connection_keys: command.connection_keys.clone(),
+        connection_key_id: command.connection_key_id.clone(),
+        external_connect_timeout_seconds: 3,
+        external_cache_seconds: 60,
         log_json: true,
     };
     let projector = vizpro_projector::Config {
@@ -110,6 +116,7 @@ pub async fn start(redis_url: &str) -> Platform {
         batch: 100,
         log_json: true,
     };
+    let query_database_url = query.database_url.clone();
     let object_dir = std::path::PathBuf::from(
         command
             .object_store_url
@@ -138,6 +145,7 @@ pub async fn start(redis_url: &str) -> Platform {
         base,
         client: reqwest::Client::new(),
         object_dir,
+        database_url: query_database_url,
     }
 }
 

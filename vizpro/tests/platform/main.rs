@@ -2,5 +2,6 @@
 //! PostgreSQL, NATS JetStream and Redis on loopback.
 
 mod chart_data;
+mod external_sources;
 mod harness;
 mod read_path;

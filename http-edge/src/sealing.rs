@@ -12,8 +12,36 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use vizpro_events::data_source::SealedConnection;
+
+/// What a sealed connection holds once opened: how to reach a PostgreSQL or MySQL database.
+#[derive(Clone, Deserialize, Serialize)]
+pub struct OpenedConnection {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub username: String,
+    pub password: String,
+    /// `disable`, `prefer` or `require`; `prefer` when absent.
+    #[serde(default)]
+    pub ssl_mode: Option<String>,
+}
+
+impl std::fmt::Debug for OpenedConnection {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("OpenedConnection")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("username", &self.username)
+            .field("password", &"***")
+            .field("ssl_mode", &self.ssl_mode)
+            .finish()
+    }
+}
 
 /// Why a key ring could not be built or a value could not be sealed or opened.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -129,6 +157,16 @@ impl ConnectionSealer {
                 },
             )
             .map_err(|_| SealingError::CannotOpen)
+    }
+
+    /// Opens a data source's sealed connection details.
+    pub fn open_connection(
+        &self,
+        data_source_id: Uuid,
+        sealed: &SealedConnection,
+    ) -> Result<OpenedConnection, SealingError> {
+        let plaintext = self.open(data_source_id, sealed)?;
+        serde_json::from_slice(&plaintext).map_err(|_| SealingError::CannotOpen)
     }
 }
 
