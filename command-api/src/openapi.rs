@@ -77,6 +77,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
                 .routes(routes!(dataset_versions::upload))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
+        .routes(routes!(dataset_versions::change_column_types))
         .routes(routes!(charts::create))
         .routes(routes!(charts::update, charts::delete))
         .routes(routes!(charts::pin_dataset_version))

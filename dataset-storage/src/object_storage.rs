@@ -84,6 +84,59 @@ impl ObjectStorage {
         )
     }
 
+    /// Where the uploaded file a version was converted from is kept, beside the version itself, so that
+    /// its columns can be given other types later without uploading it again.
+    pub fn source_key(version_key: &str) -> String {
+        let stem = version_key.strip_suffix(".parquet").unwrap_or(version_key);
+        format!("{stem}.source.csv")
+    }
+
+    /// Where the import options a version was converted with are kept, beside its source file.
+    pub fn options_key(version_key: &str) -> String {
+        let stem = version_key.strip_suffix(".parquet").unwrap_or(version_key);
+        format!("{stem}.options.json")
+    }
+
+    /// Stores a small value under `key` in one request.
+    pub async fn put_bytes(&self, key: &str, bytes: Vec<u8>) -> Result<(), ImportError> {
+        let location = ObjectPath::parse(key)
+            .map_err(|error| ImportError::Storage(format!("invalid object key: {error}")))?;
+        self.store.put(&location, bytes.into()).await?;
+        Ok(())
+    }
+
+    /// A small value stored under `key`, or `None` when there is none.
+    pub async fn get_bytes(&self, key: &str) -> Result<Option<Vec<u8>>, ImportError> {
+        let location = ObjectPath::parse(key)
+            .map_err(|error| ImportError::Storage(format!("invalid object key: {error}")))?;
+        match self.store.get(&location).await {
+            Ok(result) => Ok(Some(result.bytes().await?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Copies the object under `key` into a local file, streaming it in parts; `false` when there is
+    /// no such object.
+    pub async fn get_file(&self, key: &str, local: &std::path::Path) -> Result<bool, ImportError> {
+        use futures::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let location = ObjectPath::parse(key)
+            .map_err(|error| ImportError::Storage(format!("invalid object key: {error}")))?;
+        let result = match self.store.get(&location).await {
+            Ok(result) => result,
+            Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(error) => return Err(error.into()),
+        };
+        let mut file = tokio::fs::File::create(local).await?;
+        let mut chunks = result.into_stream();
+        while let Some(chunk) = chunks.next().await {
+            file.write_all(&chunk?).await?;
+        }
+        file.flush().await?;
+        Ok(true)
+    }
+
     /// Copies a local file into the store under `key`, streaming it in parts.
     pub async fn put_file(&self, key: &str, local: &std::path::Path) -> Result<(), ImportError> {
         let location = ObjectPath::parse(key)
@@ -145,9 +198,26 @@ mod tests {
         assert!(storage.exists(&key).await.unwrap());
         let stored = directory.path().join("objects").join(&key);
         assert_eq!(std::fs::metadata(stored).unwrap().len(), 3 * 1024 * 1024);
+        let copy = directory.path().join("copy.bin");
+        assert!(storage.get_file(&key, &copy).await.unwrap());
+        assert_eq!(std::fs::read(&copy).unwrap(), vec![7u8; 3 * 1024 * 1024]);
         storage.delete(&key).await.unwrap();
         assert!(!storage.exists(&key).await.unwrap());
+        assert!(!storage.get_file(&key, &copy).await.unwrap());
         storage.delete(&key).await.unwrap();
+    }
+
+    #[test]
+    fn a_versions_source_and_options_live_beside_it() {
+        let key = "datasets/d/v3-0198.parquet";
+        assert_eq!(
+            ObjectStorage::source_key(key),
+            "datasets/d/v3-0198.source.csv"
+        );
+        assert_eq!(
+            ObjectStorage::options_key(key),
+            "datasets/d/v3-0198.options.json"
+        );
     }
 
     #[test]

@@ -146,12 +146,15 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
 }
 
 /// Whether a request carries a file upload.
+/// Uploads, and re-conversions of an uploaded file with other column types, take as long as the file is
+/// large; they get the upload timeout instead of the request timeout.
 fn is_upload(request: &Request) -> bool {
     request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("multipart/form-data"))
+        || (request.method() == Method::POST && request.uri().path().ends_with("/column-types"))
 }
 
 /// The answer for a route that does not exist.

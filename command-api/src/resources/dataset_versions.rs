@@ -17,7 +17,7 @@ use uuid::Uuid;
 use vizpro_dataset_storage::{CsvOptions, ImportError, ImportLimits, ObjectStorage};
 use vizpro_domain::{DatasetCommand, Datasets, Need};
 use vizpro_events::dataset::DatasetSource;
-use vizpro_http_edge::extract::PathParams;
+use vizpro_http_edge::extract::{JsonBody, PathParams};
 use vizpro_http_edge::tokens::Caller;
 use vizpro_http_edge::{Problem, ProblemDocument};
 
@@ -66,25 +66,10 @@ pub async fn upload(
             format!("An upload must be multipart/form-data with a `file` part: {rejection}"),
         )
     })?;
-    let actor = actor(caller);
     // Refuse before reading a byte of the file if the caller may not add versions.
-    let dataset = load_state::<Datasets>(&state, id).await?;
-    let current = dataset.authorize(&actor, Need::Edit)?;
-    if !matches!(current.source, DatasetSource::Upload {}) {
-        return Err(Problem::new(
-            StatusCode::CONFLICT,
-            "not-an-upload-dataset",
-            "The dataset is not filled by uploads",
-            "This dataset reads a table or query of a data source; only upload datasets take CSV files.",
-        )
-        .into());
-    }
-    let next_version = current.latest_version.saturating_add(1);
+    let next_version = next_upload_version(&state, caller, id).await?;
 
-    let directory = tempfile::Builder::new()
-        .prefix("vizpro-upload-")
-        .tempdir_in(&state.uploads.temp_dir)
-        .map_err(|error| anyhow::anyhow!("cannot create an upload directory: {error}"))?;
+    let directory = upload_directory(&state)?;
     let source = directory.path().join("upload.csv");
     let mut options = CsvOptions::default();
     let mut received_file = false;
@@ -108,12 +93,121 @@ pub async fn upload(
     if !received_file {
         return Err(Problem::invalid_field("file", "the form has no `file` part").into());
     }
+    record_version(&state, caller, &meta, id, next_version, &source, options).await
+}
 
-    let destination = directory.path().join("converted.parquet");
+/// New types for some columns of the newest version.
+#[derive(Debug, serde::Deserialize, serde::Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeColumnTypes {
+    /// Column name to `boolean`, `integer`, `float`, `date`, `timestamp` or `text`. Columns left out keep
+    /// the type they had.
+    #[schema(value_type = Object, example = json!({"zip": "text", "amount": "float"}))]
+    pub column_types: std::collections::BTreeMap<String, vizpro_dataset_storage::ColumnType>,
+}
+
+/// Converts the newest version's uploaded file again with other types for some columns, as the next
+/// version: a wrongly inferred type is fixed without uploading the file again. Values that do not fit
+/// the new type are refused with their line, and nothing is recorded.
+#[utoipa::path(post, path = "/api/v1/datasets/{id}/column-types", tag = "datasets", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The dataset")),
+    request_body = ChangeColumnTypes,
+    responses(
+        (status = 201, body = Accepted, description = "The file was converted again and recorded as the next version"),
+        (status = 404, body = ProblemDocument, content_type = "application/problem+json", description = "No such dataset, or not visible"),
+        (status = 409, body = ProblemDocument, content_type = "application/problem+json", description = "The dataset has no uploaded version, or is not filled by uploads"),
+        (status = 422, body = ProblemDocument, content_type = "application/problem+json", description = "A column is unknown or a value does not fit its new type; the problem names it"),
+    ))]
+pub async fn change_column_types(
+    State(state): State<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    PathParams(id): PathParams<Uuid>,
+    JsonBody(request): JsonBody<ChangeColumnTypes>,
+) -> Result<Accepted, ApiError> {
+    let next_version = next_upload_version(&state, caller, id).await?;
+    let dataset = load_state::<Datasets>(&state, id).await?;
+    let newest = dataset
+        .active()
+        .and_then(|current| current.latest.clone())
+        .ok_or_else(|| {
+            ApiError::from(Problem::new(
+                StatusCode::CONFLICT,
+                "dataset-has-no-data",
+                "The dataset has no data yet",
+                "There is no uploaded version whose columns could change type; upload a file first.",
+            ))
+        })?;
+    let storage = &state.uploads.storage;
+    let directory = upload_directory(&state)?;
+    let source = directory.path().join("upload.csv");
+    if !storage
+        .get_file(&ObjectStorage::source_key(&newest.location), &source)
+        .await
+        .map_err(import_problem)?
+    {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "source-file-missing",
+            "The uploaded file is not kept",
+            "The newest version's uploaded file is not in the store, so it cannot be converted again; upload it again with `column_types` in its options.",
+        )
+        .into());
+    }
+    let mut options: CsvOptions = match storage
+        .get_bytes(&ObjectStorage::options_key(&newest.location))
+        .await
+        .map_err(import_problem)?
+    {
+        Some(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|error| anyhow::anyhow!("stored import options cannot be read: {error}"))?,
+        None => CsvOptions::default(),
+    };
+    options.column_types.extend(request.column_types);
+    record_version(&state, caller, &meta, id, next_version, &source, options).await
+}
+
+/// The version number the next upload of a dataset the caller may edit gets.
+async fn next_upload_version(state: &AppState, caller: Caller, id: Uuid) -> Result<i32, ApiError> {
+    let dataset = load_state::<Datasets>(state, id).await?;
+    let current = dataset.authorize(&actor(caller), Need::Edit)?;
+    if !matches!(current.source, DatasetSource::Upload {}) {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "not-an-upload-dataset",
+            "The dataset is not filled by uploads",
+            "This dataset reads a table or query of a data source; only upload datasets take CSV files.",
+        )
+        .into());
+    }
+    Ok(current.latest_version.saturating_add(1))
+}
+
+/// A temporary directory for one upload; it goes, with whatever is in it, when dropped.
+fn upload_directory(state: &AppState) -> Result<tempfile::TempDir, ApiError> {
+    Ok(tempfile::Builder::new()
+        .prefix("vizpro-upload-")
+        .tempdir_in(&state.uploads.temp_dir)
+        .map_err(|error| anyhow::anyhow!("cannot create an upload directory: {error}"))?)
+}
+
+/// Converts `source` to Parquet off the async runtime, stores it with the source file and the options
+/// beside it, and records it as version `next_version`. If anything fails before the event is appended,
+/// the stored objects are deleted again.
+async fn record_version(
+    state: &AppState,
+    caller: Caller,
+    meta: &RequestMeta,
+    id: Uuid,
+    next_version: i32,
+    source: &Path,
+    options: CsvOptions,
+) -> Result<Accepted, ApiError> {
+    let destination = source.with_file_name("converted.parquet");
     let limits = state.uploads.limits;
     let conversion_options = options.clone();
     let converted = {
-        let (source, destination) = (source.clone(), destination.clone());
+        let (source, destination) = (source.to_path_buf(), destination.clone());
         tokio::task::spawn_blocking(move || {
             vizpro_dataset_storage::convert_csv_to_parquet(
                 &source,
@@ -128,22 +222,21 @@ pub async fn upload(
     };
 
     let key = ObjectStorage::new_version_key(id, next_version);
-    state
-        .uploads
-        .storage
-        .put_file(&key, &destination)
-        .await
-        .map_err(import_problem)?;
+    let stored = store_objects(state, &key, source, &destination, &options).await;
+    if let Err(error) = stored {
+        delete_objects(state, &key).await;
+        return Err(error);
+    }
     let fingerprint = serde_json::json!({
         "checksum_sha256": converted.checksum_sha256,
         "options": options,
     });
     let outcome = execute::<Datasets>(
-        &state,
+        state,
         CommandRun::change(
             id,
             vec![DatasetCommand::AddVersion {
-                actor,
+                actor: actor(caller),
                 version: next_version,
                 location: key.clone(),
                 columns: converted.columns.clone(),
@@ -152,7 +245,7 @@ pub async fn upload(
                 checksum_sha256: converted.checksum_sha256.clone(),
             }],
             caller.user_id,
-            &meta,
+            meta,
             fingerprint,
         ),
     )
@@ -161,17 +254,54 @@ pub async fn upload(
         Ok(accepted) => {
             // A retry under the same idempotency key answers with the first upload's result; the object
             // this attempt stored is then not the recorded one, and goes.
-            cleanup_if_unrecorded(&state, id, &key).await;
+            cleanup_if_unrecorded(state, id, &key).await;
             Ok(Accepted {
                 created: true,
                 ..accepted
             })
         }
         Err(error) => {
-            if let Err(cleanup) = state.uploads.storage.delete(&key).await {
-                tracing::error!(error = %cleanup, key, "a refused upload's object could not be deleted");
-            }
+            delete_objects(state, &key).await;
             Err(error)
+        }
+    }
+}
+
+/// Stores a version's Parquet file, the file it was converted from and the options it was converted with.
+async fn store_objects(
+    state: &AppState,
+    key: &str,
+    source: &Path,
+    converted: &Path,
+    options: &CsvOptions,
+) -> Result<(), ApiError> {
+    let storage = &state.uploads.storage;
+    storage
+        .put_file(key, converted)
+        .await
+        .map_err(import_problem)?;
+    storage
+        .put_file(&ObjectStorage::source_key(key), source)
+        .await
+        .map_err(import_problem)?;
+    let options = serde_json::to_vec(options)
+        .map_err(|error| anyhow::anyhow!("import options cannot be serialised: {error}"))?;
+    storage
+        .put_bytes(&ObjectStorage::options_key(key), options)
+        .await
+        .map_err(import_problem)?;
+    Ok(())
+}
+
+/// Deletes a version's objects; a failure is logged, since the answer is already an error.
+async fn delete_objects(state: &AppState, key: &str) {
+    for object in [
+        key.to_owned(),
+        ObjectStorage::source_key(key),
+        ObjectStorage::options_key(key),
+    ] {
+        if let Err(error) = state.uploads.storage.delete(&object).await {
+            tracing::error!(error = %error, key = object, "a refused upload's object could not be deleted");
         }
     }
 }
@@ -183,10 +313,8 @@ async fn cleanup_if_unrecorded(state: &AppState, id: Uuid, key: &str) {
         .ok()
         .and_then(|dataset| dataset.active().and_then(|current| current.latest.clone()))
         .map(|latest| latest.location == key);
-    if recorded == Some(false)
-        && let Err(error) = state.uploads.storage.delete(key).await
-    {
-        tracing::error!(error = %error, key, "an unrecorded upload's object could not be deleted");
+    if recorded == Some(false) {
+        delete_objects(state, key).await;
     }
 }
 

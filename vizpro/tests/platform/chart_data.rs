@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::harness::{Answer, Platform, start};
+use crate::harness::{Platform, column, start};
 
 const ORDERS: &str = "ordered_at,category,amount,zip\n\
 2026-01-05T10:00:00Z,books,12.5,01234\n\
@@ -12,25 +12,6 @@ const ORDERS: &str = "ordered_at,category,amount,zip\n\
 2026-02-02T09:15:00Z,books,7.5,03456\n\
 2026-02-14T18:00:00Z,music,,04567\n\
 2026-03-01T00:00:00Z,games,60,05678\n";
-
-/// The values of the result column named `name`.
-fn column(data: &Value, name: &str) -> Vec<Value> {
-    data["columns"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no columns in {data}"))
-        .iter()
-        .find(|column| column["name"] == name)
-        .unwrap_or_else(|| panic!("no column {name} in {data}"))["values"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-async fn get(platform: &Platform, path: &str, token: &str, position: Option<i64>) -> Answer {
-    platform
-        .call(Method::GET, path, Some(token), None, position)
-        .await
-}
 
 /// A dataset with the orders uploaded as its first version; returns its id and the upload's position.
 async fn orders_dataset(platform: &Platform, token: &str) -> (String, i64) {
@@ -83,23 +64,23 @@ async fn an_uploaded_csv_shows_its_columns_preview_and_statistics() {
     let (_, token) = platform.user("editor@example.com").await;
     let (dataset, position) = orders_dataset(&platform, &token).await;
 
-    let detail = get(
-        &platform,
-        &format!("/api/v1/datasets/{dataset}"),
-        &token,
-        Some(position),
-    )
-    .await;
+    let detail = platform
+        .get(
+            &format!("/api/v1/datasets/{dataset}"),
+            &token,
+            Some(position),
+        )
+        .await;
     assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
     assert_eq!(detail.body["latest_version"], 1, "{}", detail.body);
 
-    let preview = get(
-        &platform,
-        &format!("/api/v1/datasets/{dataset}/preview?limit=2"),
-        &token,
-        None,
-    )
-    .await;
+    let preview = platform
+        .get(
+            &format!("/api/v1/datasets/{dataset}/preview?limit=2"),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert_eq!(preview.body["dataset_version"], 1);
     assert_eq!(
@@ -112,13 +93,13 @@ async fn an_uploaded_csv_shows_its_columns_preview_and_statistics() {
         vec![json!("01234"), json!("02345")]
     );
 
-    let statistics = get(
-        &platform,
-        &format!("/api/v1/datasets/{dataset}/statistics"),
-        &token,
-        None,
-    )
-    .await;
+    let statistics = platform
+        .get(
+            &format!("/api/v1/datasets/{dataset}/statistics"),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(statistics.status, StatusCode::OK, "{}", statistics.body);
     assert_eq!(statistics.body["row_count"], 5);
     let amount = statistics.body["columns"]
@@ -141,7 +122,7 @@ async fn a_charts_data_is_aggregated_cached_and_never_stale_after_a_new_upload()
     let (chart, position) = revenue_chart(&platform, &token, &dataset).await;
     let path = format!("/api/v1/charts/{chart}/data");
 
-    let first = get(&platform, &path, &token, Some(position)).await;
+    let first = platform.get(&path, &token, Some(position)).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);
     assert_eq!(first.headers["x-cache"], "miss");
     assert_eq!(first.body["dataset_version"], 1);
@@ -158,7 +139,7 @@ async fn a_charts_data_is_aggregated_cached_and_never_stale_after_a_new_upload()
         vec![json!(2), json!(2), json!(1)]
     );
 
-    let second = get(&platform, &path, &token, None).await;
+    let second = platform.get(&path, &token, None).await;
     assert_eq!(second.headers["x-cache"], "hit");
     assert_eq!(second.body, first.body);
 
@@ -172,7 +153,9 @@ async fn a_charts_data_is_aggregated_cached_and_never_stale_after_a_new_upload()
         )
         .await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
-    let after_upload = get(&platform, &path, &token, uploaded.body["position"].as_i64()).await;
+    let after_upload = platform
+        .get(&path, &token, uploaded.body["position"].as_i64())
+        .await;
     assert_eq!(after_upload.status, StatusCode::OK, "{}", after_upload.body);
     assert_eq!(after_upload.body["dataset_version"], 2);
     assert_eq!(column(&after_upload.body, "revenue"), vec![json!(1000)]);
@@ -186,7 +169,9 @@ async fn a_charts_data_is_aggregated_cached_and_never_stale_after_a_new_upload()
             json!({"version": 1}),
         )
         .await;
-    let after_pin = get(&platform, &path, &token, pinned["position"].as_i64()).await;
+    let after_pin = platform
+        .get(&path, &token, pinned["position"].as_i64())
+        .await;
     assert_eq!(after_pin.body["dataset_version"], 1, "{}", after_pin.body);
     assert_eq!(
         column(&after_pin.body, "orders"),
@@ -260,21 +245,17 @@ async fn a_bad_csv_is_refused_naming_the_line_and_leaves_no_version_or_object_be
         "refused uploads left objects: {:?}",
         platform.stored_objects()
     );
-    let detail = get(
-        &platform,
-        &format!("/api/v1/datasets/{id}"),
-        &token,
-        dataset["position"].as_i64(),
-    )
-    .await;
+    let detail = platform
+        .get(
+            &format!("/api/v1/datasets/{id}"),
+            &token,
+            dataset["position"].as_i64(),
+        )
+        .await;
     assert_eq!(detail.body["latest_version"], 0, "{}", detail.body);
-    let preview = get(
-        &platform,
-        &format!("/api/v1/datasets/{id}/preview"),
-        &token,
-        None,
-    )
-    .await;
+    let preview = platform
+        .get(&format!("/api/v1/datasets/{id}/preview"), &token, None)
+        .await;
     assert_eq!(preview.status, StatusCode::NOT_FOUND);
 }
 
@@ -296,13 +277,13 @@ async fn a_spec_that_does_not_fit_the_data_names_the_field() {
             }),
         )
         .await;
-    let answer = get(
-        &platform,
-        &format!("/api/v1/charts/{}/data", chart["id"].as_str().unwrap()),
-        &token,
-        chart["position"].as_i64(),
-    )
-    .await;
+    let answer = platform
+        .get(
+            &format!("/api/v1/charts/{}/data", chart["id"].as_str().unwrap()),
+            &token,
+            chart["position"].as_i64(),
+        )
+        .await;
     assert_eq!(
         answer.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -311,16 +292,16 @@ async fn a_spec_that_does_not_fit_the_data_names_the_field() {
     );
     assert_eq!(answer.body["field"], "query.measures[0].column");
 
-    let malformed = get(
-        &platform,
-        &format!(
-            "/api/v1/charts/{}/data?filters=not-json",
-            chart["id"].as_str().unwrap()
-        ),
-        &token,
-        None,
-    )
-    .await;
+    let malformed = platform
+        .get(
+            &format!(
+                "/api/v1/charts/{}/data?filters=not-json",
+                chart["id"].as_str().unwrap()
+            ),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(malformed.body["field"], "filters");
 }
@@ -342,13 +323,13 @@ async fn native_sql_reads_only_its_own_dataset() {
             }),
         )
         .await;
-    let answer = get(
-        &platform,
-        &format!("/api/v1/charts/{}/data", chart["id"].as_str().unwrap()),
-        &token,
-        chart["position"].as_i64(),
-    )
-    .await;
+    let answer = platform
+        .get(
+            &format!("/api/v1/charts/{}/data", chart["id"].as_str().unwrap()),
+            &token,
+            chart["position"].as_i64(),
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     assert_eq!(
         column(&answer.body, "category"),
@@ -364,13 +345,13 @@ async fn native_sql_reads_only_its_own_dataset() {
                 "sql": "select * from rm_users"}}}),
         )
         .await;
-    let refused = get(
-        &platform,
-        &format!("/api/v1/charts/{}/data", chart["id"].as_str().unwrap()),
-        &token,
-        escape["position"].as_i64(),
-    )
-    .await;
+    let refused = platform
+        .get(
+            &format!("/api/v1/charts/{}/data", chart["id"].as_str().unwrap()),
+            &token,
+            escape["position"].as_i64(),
+        )
+        .await;
     assert!(
         refused.status.is_client_error(),
         "{} {}",
@@ -393,7 +374,7 @@ async fn nobody_reads_data_of_a_chart_or_dataset_they_may_not_see() {
         format!("/api/v1/datasets/{dataset}/preview"),
         format!("/api/v1/datasets/{dataset}/statistics"),
     ] {
-        let answer = get(&platform, &path, &bob, Some(position)).await;
+        let answer = platform.get(&path, &bob, Some(position)).await;
         assert_eq!(
             answer.status,
             StatusCode::NOT_FOUND,
@@ -411,13 +392,13 @@ async fn nobody_reads_data_of_a_chart_or_dataset_they_may_not_see() {
             json!({"grantee": {"kind": "user", "user_id": bob_id}, "access": "view"}),
         )
         .await;
-    let answer = get(
-        &platform,
-        &format!("/api/v1/charts/{chart}/data"),
-        &bob,
-        shared["position"].as_i64(),
-    )
-    .await;
+    let answer = platform
+        .get(
+            &format!("/api/v1/charts/{chart}/data"),
+            &bob,
+            shared["position"].as_i64(),
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
     assert!(answer.body.get("columns").is_none());
 }
@@ -454,16 +435,87 @@ async fn a_dashboards_data_applies_its_saved_filters_to_every_tile() {
                                 "column": "category", "op": "in", "value": ["games"]}]}),
         )
         .await;
-    let answer = get(
-        &platform,
-        &format!("/api/v1/dashboards/{board_id}/data"),
-        &token,
-        filtered["position"].as_i64(),
-    )
-    .await;
+    let answer = platform
+        .get(
+            &format!("/api/v1/dashboards/{board_id}/data"),
+            &token,
+            filtered["position"].as_i64(),
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let tiles = answer.body["tiles"].as_array().unwrap();
     assert_eq!(tiles.len(), 1, "{}", answer.body);
     assert_eq!(column(&tiles[0]["data"], "category"), vec![json!("games")]);
     assert_eq!(column(&tiles[0]["data"], "revenue"), vec![json!(100.0)]);
+}
+
+#[tokio::test]
+async fn a_wrongly_inferred_column_type_is_fixed_without_uploading_again() {
+    let platform = start("redis://127.0.0.1:6379").await;
+    let (_, token) = platform.user("editor@example.com").await;
+    let dataset = platform
+        .write(
+            Method::POST,
+            "/api/v1/datasets",
+            &token,
+            json!({"name": "Customers", "source": {"kind": "upload"}}),
+        )
+        .await;
+    let id = dataset["id"].as_str().unwrap();
+    let uploaded = platform
+        .upload(id, &token, b"name,zip\nada,01234\nbob,00999\n", None)
+        .await;
+    assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
+    let inferred = platform
+        .get(
+            &format!("/api/v1/datasets/{id}/preview"),
+            &token,
+            uploaded.body["position"].as_i64(),
+        )
+        .await;
+    // Inference sees numbers and loses the leading zeros.
+    assert_eq!(column(&inferred.body, "zip"), vec![json!(1234), json!(999)]);
+
+    let retyped = platform
+        .write(
+            Method::POST,
+            &format!("/api/v1/datasets/{id}/column-types"),
+            &token,
+            json!({"column_types": {"zip": "text"}}),
+        )
+        .await;
+    let fixed = platform
+        .get(
+            &format!("/api/v1/datasets/{id}/preview"),
+            &token,
+            retyped["position"].as_i64(),
+        )
+        .await;
+    assert_eq!(fixed.body["dataset_version"], 2, "{}", fixed.body);
+    assert_eq!(
+        column(&fixed.body, "zip"),
+        vec![json!("01234"), json!("00999")]
+    );
+
+    // A type the values do not fit is refused with the line, and no version is recorded.
+    let refused = platform
+        .call(
+            Method::POST,
+            &format!("/api/v1/datasets/{id}/column-types"),
+            Some(&token),
+            Some(json!({"column_types": {"name": "integer"}})),
+            None,
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.body["line"], 2, "{}", refused.body);
+    let detail = platform
+        .get(&format!("/api/v1/datasets/{id}"), &token, None)
+        .await;
+    assert_eq!(detail.body["latest_version"], 2);
 }

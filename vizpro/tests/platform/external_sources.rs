@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::harness::{Answer, Platform, start};
+use crate::harness::{Platform, column, start};
 
 /// A password no one would guess; it must never show up outside the sealed details.
 const SOURCE_PASSWORD: &str = "s3cret-Reader-Passw0rd";
@@ -77,24 +77,6 @@ async fn create_source(platform: &Platform, token: &str, kind: &str, connection:
         .await
 }
 
-async fn get(platform: &Platform, path: &str, token: &str, position: Option<i64>) -> Answer {
-    platform
-        .call(Method::GET, path, Some(token), None, position)
-        .await
-}
-
-fn column(data: &Value, name: &str) -> Vec<Value> {
-    data["columns"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no columns in {data}"))
-        .iter()
-        .find(|column| column["name"] == name)
-        .unwrap_or_else(|| panic!("no column {name} in {data}"))["values"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 /// A dataset over `source` and a chart over it; answers the chart's id and the position to read at.
 async fn chart_over(
     platform: &Platform,
@@ -142,25 +124,25 @@ async fn a_postgres_table_is_browsed_and_charted_live() {
     let source_id = source["id"].as_str().unwrap();
     let position = source["position"].as_i64();
 
-    let status = get(
-        &platform,
-        &format!("/api/v1/data-sources/{source_id}/status"),
-        &token,
-        position,
-    )
-    .await;
+    let status = platform
+        .get(
+            &format!("/api/v1/data-sources/{source_id}/status"),
+            &token,
+            position,
+        )
+        .await;
     assert_eq!(status.status, StatusCode::OK, "{}", status.body);
     assert_eq!(status.body["reachable"], true);
     // Someone the data source is not shared with cannot even learn that it exists.
     let (_, stranger) = platform.user("stranger@example.com").await;
     for path in ["status", "tables"] {
-        let answer = get(
-            &platform,
-            &format!("/api/v1/data-sources/{source_id}/{path}"),
-            &stranger,
-            None,
-        )
-        .await;
+        let answer = platform
+            .get(
+                &format!("/api/v1/data-sources/{source_id}/{path}"),
+                &stranger,
+                None,
+            )
+            .await;
         assert_eq!(
             answer.status,
             StatusCode::NOT_FOUND,
@@ -169,13 +151,13 @@ async fn a_postgres_table_is_browsed_and_charted_live() {
         );
     }
 
-    let tables = get(
-        &platform,
-        &format!("/api/v1/data-sources/{source_id}/tables"),
-        &token,
-        None,
-    )
-    .await;
+    let tables = platform
+        .get(
+            &format!("/api/v1/data-sources/{source_id}/tables"),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(tables.status, StatusCode::OK, "{}", tables.body);
     let listed: Vec<(String, String)> = tables.body["tables"]
         .as_array()
@@ -215,13 +197,13 @@ async fn a_postgres_table_is_browsed_and_charted_live() {
                "sort": [{"by": "region", "direction": "asc"}]}),
     )
     .await;
-    let data = get(
-        &platform,
-        &format!("/api/v1/charts/{chart}/data"),
-        &token,
-        Some(position),
-    )
-    .await;
+    let data = platform
+        .get(
+            &format!("/api/v1/charts/{chart}/data"),
+            &token,
+            Some(position),
+        )
+        .await;
     assert_eq!(data.status, StatusCode::OK, "{}", data.body);
     assert_eq!(data.body["dataset_version"], 0);
     assert_eq!(
@@ -239,13 +221,9 @@ async fn a_postgres_table_is_browsed_and_charted_live() {
             .await
             .unwrap();
     assert_eq!(leaked, 0);
-    let detail = get(
-        &platform,
-        &format!("/api/v1/data-sources/{source_id}"),
-        &token,
-        None,
-    )
-    .await;
+    let detail = platform
+        .get(&format!("/api/v1/data-sources/{source_id}"), &token, None)
+        .await;
     assert!(!detail.body.to_string().contains(SOURCE_PASSWORD));
     assert!(detail.body.get("sealed_connection").is_none());
 }
@@ -277,13 +255,13 @@ async fn a_mysql_query_is_charted_and_can_never_write() {
                "sort": [{"by": "revenue", "direction": "desc"}]}),
     )
     .await;
-    let data = get(
-        &platform,
-        &format!("/api/v1/charts/{chart}/data"),
-        &token,
-        Some(position),
-    )
-    .await;
+    let data = platform
+        .get(
+            &format!("/api/v1/charts/{chart}/data"),
+            &token,
+            Some(position),
+        )
+        .await;
     assert_eq!(data.status, StatusCode::OK, "{}", data.body);
     assert_eq!(
         column(&data.body, "product"),
@@ -304,13 +282,13 @@ async fn a_mysql_query_is_charted_and_can_never_write() {
             json!({"mode": "builder", "dimensions": [], "measures": [{"aggregate": "count"}]}),
         )
         .await;
-        let refused = get(
-            &platform,
-            &format!("/api/v1/charts/{chart}/data"),
-            &token,
-            Some(position),
-        )
-        .await;
+        let refused = platform
+            .get(
+                &format!("/api/v1/charts/{chart}/data"),
+                &token,
+                Some(position),
+            )
+            .await;
         assert_eq!(
             refused.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -340,16 +318,16 @@ async fn a_mysql_query_is_charted_and_can_never_write() {
                "password": "not-the-password", "ssl_mode": "disable"}),
     )
     .await;
-    let refused = get(
-        &platform,
-        &format!(
-            "/api/v1/data-sources/{}/status",
-            wrong_password["id"].as_str().unwrap()
-        ),
-        &token,
-        wrong_password["position"].as_i64(),
-    )
-    .await;
+    let refused = platform
+        .get(
+            &format!(
+                "/api/v1/data-sources/{}/status",
+                wrong_password["id"].as_str().unwrap()
+            ),
+            &token,
+            wrong_password["position"].as_i64(),
+        )
+        .await;
     assert_eq!(
         refused.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -399,13 +377,13 @@ async fn a_source_that_does_not_answer_is_a_clear_problem_not_a_hang() {
             json!({"mode": "builder", "dimensions": [], "measures": [{"aggregate": "count"}]}),
         )
         .await;
-        let answer = get(
-            &platform,
-            &format!("/api/v1/charts/{chart}/data"),
-            &token,
-            Some(position),
-        )
-        .await;
+        let answer = platform
+            .get(
+                &format!("/api/v1/charts/{chart}/data"),
+                &token,
+                Some(position),
+            )
+            .await;
         assert_eq!(answer.status, expected, "port {port}: {}", answer.body);
         assert_eq!(answer.headers["content-type"], "application/problem+json");
         // A 504 from the connect timeout (3 seconds here), not the request timeout's 503: the chart

@@ -198,6 +198,12 @@ impl Platform {
         answer.body
     }
 
+    /// A GET with a token, optionally carrying `X-Min-Position`.
+    pub async fn get(&self, path: &str, token: &str, position: Option<i64>) -> Answer {
+        self.call(Method::GET, path, Some(token), None, position)
+            .await
+    }
+
     /// Uploads `csv` as the next version of a dataset, with optional import options; answers as `call`.
     pub async fn upload(
         &self,
@@ -295,4 +301,17 @@ impl Platform {
             session.body["access_token"].as_str().unwrap().to_owned(),
         )
     }
+}
+
+/// The values of the result column named `name` in chart data.
+pub fn column(data: &Value, name: &str) -> Vec<Value> {
+    data["columns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no columns in {data}"))
+        .iter()
+        .find(|column| column["name"] == name)
+        .unwrap_or_else(|| panic!("no column {name} in {data}"))["values"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
