@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
-use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type, TimeUnit};
 use datafusion::error::DataFusionError;
 use datafusion::functions_aggregate::expr_fn::{
     approx_distinct, avg, count, count_distinct, max, min, sum,
@@ -303,7 +303,14 @@ fn resolve_dimension(
                     ),
                 ));
             }
-            date_trunc(lit(bucket.as_str()), cast(column, timestamp_type()))
+            // Stored timestamps are UTC, where truncating the plain (zone-less) instant gives the same
+            // bucket; DataFusion's truncation with a zone converts every value through the zone
+            // database, which made time-bucketed charts about three times slower.
+            let plain = DataType::Timestamp(TimeUnit::Microsecond, None);
+            cast(
+                date_trunc(lit(bucket.as_str()), cast(column, plain)),
+                timestamp_type(),
+            )
         }
     };
     Ok(Output {
