@@ -37,25 +37,19 @@ async fn orders_dataset(platform: &Platform, token: &str) -> (String, i64) {
 }
 
 async fn revenue_chart(platform: &Platform, token: &str, dataset_id: &str) -> (String, i64) {
-    let chart = platform
-        .write(
-            Method::POST,
-            "/api/v1/charts",
+    platform
+        .create_chart(
             token,
-            json!({
-                "dataset_id": dataset_id, "name": "Revenue by category", "chart_type": "bar",
-                "spec": {"query": {"mode": "builder",
-                    "dimensions": [{"column": "category"}],
-                    "measures": [{"aggregate": "sum", "column": "amount", "alias": "revenue"},
-                                 {"aggregate": "count", "alias": "orders"}],
-                    "sort": [{"by": "category", "direction": "asc"}]}}
-            }),
+            &json!(dataset_id),
+            "Revenue by category",
+            "bar",
+            json!({"mode": "builder",
+                "dimensions": [{"column": "category"}],
+                "measures": [{"aggregate": "sum", "column": "amount", "alias": "revenue"},
+                             {"aggregate": "count", "alias": "orders"}],
+                "sort": [{"by": "category", "direction": "asc"}]}),
         )
-        .await;
-    (
-        chart["id"].as_str().unwrap().to_owned(),
-        chart["position"].as_i64().unwrap(),
-    )
+        .await
 }
 
 #[tokio::test]

@@ -93,19 +93,9 @@ async fn chart_over(
             json!({"name": "External", "source": source}),
         )
         .await;
-    let chart = platform
-        .write(
-            Method::POST,
-            "/api/v1/charts",
-            token,
-            json!({"dataset_id": dataset["id"], "name": "External chart", "chart_type": chart_type,
-                   "spec": {"query": query}}),
-        )
-        .await;
-    (
-        chart["id"].as_str().unwrap().to_owned(),
-        chart["position"].as_i64().unwrap(),
-    )
+    platform
+        .create_chart(token, &dataset["id"], "External chart", chart_type, query)
+        .await
 }
 
 #[tokio::test]

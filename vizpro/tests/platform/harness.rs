@@ -198,6 +198,30 @@ impl Platform {
         answer.body
     }
 
+    /// Creates a chart of `chart_type` over a dataset; answers its id and the position to read it at.
+    pub async fn create_chart(
+        &self,
+        token: &str,
+        dataset_id: &Value,
+        name: &str,
+        chart_type: &str,
+        query: Value,
+    ) -> (String, i64) {
+        let chart = self
+            .write(
+                Method::POST,
+                "/api/v1/charts",
+                token,
+                json!({"dataset_id": dataset_id, "name": name, "chart_type": chart_type,
+                       "spec": {"query": query}}),
+            )
+            .await;
+        (
+            chart["id"].as_str().unwrap().to_owned(),
+            chart["position"].as_i64().unwrap(),
+        )
+    }
+
     /// A GET with a token, optionally carrying `X-Min-Position`.
     pub async fn get(&self, path: &str, token: &str, position: Option<i64>) -> Answer {
         self.call(Method::GET, path, Some(token), None, position)
