@@ -291,6 +291,7 @@ pub async fn execute<D: Decider>(
             .store
             .append(stream_type, run.stream_id, expected, &new_events)
             .await?;
+        state.relay.wake.notify_one();
         return Ok(accepted(&run, appended));
     }
 
@@ -349,6 +350,7 @@ pub async fn execute<D: Decider>(
         }
     }
     transaction.commit().await?;
+    state.relay.wake.notify_one();
     Ok(answer)
 }
 

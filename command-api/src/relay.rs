@@ -42,6 +42,9 @@ pub struct RelayStatus {
     pub checkpoint: Mutex<CommitCheckpoint>,
     pub backlog_events: AtomicU64,
     pub last_error: Mutex<Option<String>>,
+    /// Signalled after every append in this process, so that the relay publishes without waiting for its
+    /// next poll.
+    pub wake: tokio::sync::Notify,
 }
 
 /// Why leading stopped.
@@ -118,7 +121,12 @@ async fn lead(
         }
         let events = store.read_committed(checkpoint, settings.batch).await?;
         let Some(last) = events.last() else {
-            tokio::time::sleep(settings.idle).await;
+            // Appends in this process wake the relay at once; appends by other instances are found by
+            // polling again after the idle pause.
+            tokio::select! {
+                () = tokio::time::sleep(settings.idle) => {}
+                () = status.wake.notified() => {}
+            }
             continue;
         };
         let next_checkpoint = last.checkpoint();
@@ -260,6 +268,13 @@ async fn save_checkpoint(
     name: &str,
     checkpoint: CommitCheckpoint,
 ) -> Result<(), sqlx::Error> {
+    // A checkpoint lost in a database crash only means republishing a few events, which JetStream drops
+    // as duplicates by their message ids; so the commit does not wait for the disk, which would put a
+    // flush into every event's way to the read models.
+    let mut transaction = pool.begin().await?;
+    sqlx::query("set local synchronous_commit = off")
+        .execute(&mut *transaction)
+        .await?;
     sqlx::query(
         "insert into relay_checkpoints (name, transaction_id, position, updated_at) \
          values ($1, $2::text::xid8, $3, now()) \
@@ -269,8 +284,9 @@ async fn save_checkpoint(
     .bind(name)
     .bind(checkpoint.transaction_id.to_string())
     .bind(checkpoint.position)
-    .execute(pool)
+    .execute(&mut *transaction)
     .await?;
+    transaction.commit().await?;
     Ok(())
 }
 

@@ -282,6 +282,21 @@ impl EventStore {
         rows.iter().map(stored_event).collect()
     }
 
+    /// Streams every event after `after` in commit order, below the same horizon as [`Self::read_committed`],
+    /// in one query: what a rebuild reads, without a round trip per batch.
+    pub fn stream_committed(
+        &self,
+        after: CommitCheckpoint,
+    ) -> futures::stream::BoxStream<'_, Result<StoredEvent, StoreError>> {
+        use futures::StreamExt;
+        sqlx::query(STREAM_COMMITTED)
+            .bind(after.transaction_id.to_string())
+            .bind(after.position)
+            .fetch(&self.pool)
+            .map(|row| stored_event(&row.map_err(StoreError::from_sqlx)?))
+            .boxed()
+    }
+
     /// Checks a stream's hash chain. Returns the first version whose hash does not match, if any.
     pub async fn verify_stream(&self, stream_id: Uuid) -> Result<Option<i32>, StoreError> {
         sqlx::query_scalar("select vizpro_verify_stream($1)")
@@ -291,6 +306,12 @@ impl EventStore {
             .map_err(StoreError::from_sqlx)
     }
 }
+
+const STREAM_COMMITTED: &str = "select position, transaction_id::text::bigint as transaction_id, event_id, \
+     stream_type, stream_id, version, event_type, schema_version, payload, metadata, recorded_at from events \
+     where (transaction_id, position) > ($1::text::xid8, $2) \
+       and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
+     order by transaction_id, position";
 
 /// Appends one event per statement. The statement reads the stream's head, checks the expectation and the
 /// stream type, and computes the chained hash, all in one round trip; it inserts nothing when the head is

@@ -1,19 +1,26 @@
 //! The projections: how each event changes the read-model tables.
 //!
 //! Each projection owns its tables (see `vizpro_read_models::PROJECTIONS`) and ignores events of streams it
-//! does not follow. Table names go through [`Tables`] so that the same code fills the live tables and the
-//! shadow tables of a rebuild. Timestamps come from the events' `recorded_at`, never from a clock, so a
-//! rebuild produces exactly the rows the live projection produced.
+//! does not follow. [`plan`] is pure: it turns an event into [`Change`]s and names the cached documents the
+//! event makes stale, without touching a database. [`apply`] executes a plan inside the caller's
+//! transaction; a rebuild folds plans in memory instead (see `crate::rebuild`). Table names go through
+//! [`Tables`] so that the same changes fill the live tables and the shadow tables of a rebuild. Timestamps
+//! come from the events' `recorded_at`, never from a clock, so a rebuild produces exactly the rows the live
+//! projection produced.
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 use vizpro_event_store::StoredEvent;
 use vizpro_events::{
     AccessGranted, AccessRevoked, ChartEvent, DashboardEvent, DataSourceEvent, DatasetEvent,
     DomainEvent, Grantee, UserEvent, codec,
+};
+
+use crate::changes::{
+    CHARTS, Change, DASHBOARD_TILES, DASHBOARDS, DATA_SOURCES, DATASET_VERSIONS, DATASETS, GRANTS,
+    Row, Table, USERS, Value,
 };
 
 /// Which set of tables a projection writes.
@@ -52,7 +59,56 @@ pub struct Effects {
     pub stale_dashboards: BTreeSet<Uuid>,
 }
 
-/// Applies `event` to the projection called `projection`.
+/// A cached dashboard document an event makes stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stale {
+    /// The dashboard's own document.
+    Dashboard(Uuid),
+    /// Every dashboard that shows the chart, as the live tiles say when the event is applied.
+    DashboardsShowing(Uuid),
+}
+
+/// What an event does to a projection.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Planned {
+    pub changes: Vec<Change>,
+    pub stale: Vec<Stale>,
+}
+
+impl Planned {
+    fn changes(changes: Vec<Change>) -> Self {
+        Planned {
+            changes,
+            stale: Vec::new(),
+        }
+    }
+
+    fn nothing() -> Self {
+        Planned::default()
+    }
+
+    fn stale(mut self, stale: Stale) -> Self {
+        self.stale.push(stale);
+        self
+    }
+}
+
+/// What `event` does to the projection called `projection`.
+pub fn plan(projection: &str, event: &StoredEvent) -> Result<Planned, ProjectionError> {
+    match projection {
+        "users" => users(event),
+        "data_sources" => data_sources(event),
+        "datasets" => datasets(event),
+        "charts" => charts(event),
+        "dashboards" => dashboards(event),
+        "grants" => grants(event),
+        other => Err(ProjectionError::Inconsistent(format!(
+            "there is no projection called {other}"
+        ))),
+    }
+}
+
+/// Applies `event` to the projection called `projection`, in the caller's transaction.
 pub async fn apply(
     projection: &str,
     connection: &mut PgConnection,
@@ -60,17 +116,31 @@ pub async fn apply(
     tables: Tables,
     effects: &mut Effects,
 ) -> Result<(), ProjectionError> {
-    match projection {
-        "users" => users(connection, event, tables).await,
-        "data_sources" => data_sources(connection, event, tables).await,
-        "datasets" => datasets(connection, event, tables).await,
-        "charts" => charts(connection, event, tables, effects).await,
-        "dashboards" => dashboards(connection, event, tables, effects).await,
-        "grants" => grants(connection, event, tables, effects).await,
-        other => Err(ProjectionError::Inconsistent(format!(
-            "there is no projection called {other}"
-        ))),
+    let planned = plan(projection, event)?;
+    for change in planned.changes {
+        change.execute(connection, tables).await?;
     }
+    // Only the live tables back cached documents; a rebuild's stale documents are invalidated when its
+    // tables are swapped in.
+    if tables == Tables::LIVE {
+        for stale in planned.stale {
+            match stale {
+                Stale::Dashboard(dashboard_id) => {
+                    effects.stale_dashboards.insert(dashboard_id);
+                }
+                Stale::DashboardsShowing(chart_id) => {
+                    let dashboards: Vec<Uuid> = sqlx::query_scalar(
+                        "select distinct dashboard_id from rm_dashboard_tiles where chart_id = $1",
+                    )
+                    .bind(chart_id)
+                    .fetch_all(&mut *connection)
+                    .await?;
+                    effects.stale_dashboards.extend(dashboards);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn decode<E: DomainEvent>(event: &StoredEvent) -> Result<Option<E>, ProjectionError> {
@@ -88,500 +158,338 @@ fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ProjectionE
     serde_json::to_value(value).map_err(|error| ProjectionError::Inconsistent(error.to_string()))
 }
 
-/// Sets `assignments` (a constant SQL fragment with `$3`, `$4`, … placeholders) on the row of the
-/// event's stream and advances its version. Binds `$1` = id, `$2` = version, then `values` in order.
-async fn update_row(
-    connection: &mut PgConnection,
-    table: &str,
-    id_column: &str,
-    event: &StoredEvent,
-    assignments: &str,
-    values: Vec<SqlValue>,
-) -> Result<(), ProjectionError> {
-    let separator = if assignments.is_empty() { "" } else { ", " };
-    let sql = format!(
-        "update {table} set version = $2, updated_at = $3{separator}{assignments} where {id_column} = $1 and version < $2"
-    );
-    let mut query = sqlx::query(&sql)
-        .bind(event.stream_id)
-        .bind(event.version)
-        .bind(event.recorded_at);
-    for value in values {
-        query = match value {
-            SqlValue::Text(text) => query.bind(text),
-            SqlValue::OptionalText(text) => query.bind(text),
-            SqlValue::Json(value) => query.bind(value),
-            SqlValue::OptionalInteger(number) => query.bind(number),
-            SqlValue::Integer(number) => query.bind(number),
-            SqlValue::Bool(flag) => query.bind(flag),
-            SqlValue::Time(time) => query.bind(time),
-        };
+fn text(value: &str) -> Value {
+    Value::Text(value.to_owned())
+}
+
+/// Sets `set` on the row of the event's stream and advances its version, unless the row already has the
+/// event (its version is not older).
+fn update(table: &'static Table, event: &StoredEvent, set: Row) -> Change {
+    let mut assignments = vec![
+        ("version", Value::Integer(event.version)),
+        ("updated_at", Value::Time(event.recorded_at)),
+    ];
+    assignments.extend(set);
+    Change::Update {
+        table,
+        key: vec![Value::Uuid(event.stream_id)],
+        older_than: Some(event.version),
+        set: assignments,
     }
-    query.execute(&mut *connection).await?;
-    Ok(())
 }
 
-/// The events every shareable resource has, applied the same way to its table (`id` keyed): the grants
-/// themselves live in `rm_grants`, so granting and revoking only advance the row's version.
-async fn rename(
-    connection: &mut PgConnection,
-    table: &str,
-    event: &StoredEvent,
-    name: String,
-) -> Result<(), ProjectionError> {
-    update_row(
-        connection,
-        table,
-        "id",
-        event,
-        "name = $4",
-        vec![SqlValue::Text(name)],
-    )
-    .await
+/// Granting and revoking live in `rm_grants`; on the resource's own row they only advance the version.
+fn touch(table: &'static Table, event: &StoredEvent) -> Change {
+    update(table, event, Vec::new())
 }
 
-async fn describe(
-    connection: &mut PgConnection,
-    table: &str,
-    event: &StoredEvent,
-    description: String,
-) -> Result<(), ProjectionError> {
-    update_row(
-        connection,
-        table,
-        "id",
-        event,
-        "description = $4",
-        vec![SqlValue::Text(description)],
-    )
-    .await
+fn rename(table: &'static Table, event: &StoredEvent, name: &str) -> Change {
+    update(table, event, vec![("name", text(name))])
 }
 
-async fn mark_deleted(
-    connection: &mut PgConnection,
-    table: &str,
-    event: &StoredEvent,
-) -> Result<(), ProjectionError> {
-    update_row(
-        connection,
-        table,
-        "id",
-        event,
-        "deleted = $4",
-        vec![SqlValue::Bool(true)],
-    )
-    .await
+fn describe(table: &'static Table, event: &StoredEvent, description: &str) -> Change {
+    update(table, event, vec![("description", text(description))])
 }
 
-async fn touch(
-    connection: &mut PgConnection,
-    table: &str,
-    event: &StoredEvent,
-) -> Result<(), ProjectionError> {
-    update_row(connection, table, "id", event, "", vec![]).await
+fn mark_deleted(table: &'static Table, event: &StoredEvent) -> Change {
+    update(table, event, vec![("deleted", Value::Bool(true))])
 }
 
-/// A value bound into an update.
-#[derive(Debug)]
-enum SqlValue {
-    Text(String),
-    OptionalText(Option<String>),
-    Json(serde_json::Value),
-    OptionalInteger(Option<i32>),
-    Integer(i32),
-    Bool(bool),
-    Time(DateTime<Utc>),
-}
-
-async fn users(
-    connection: &mut PgConnection,
-    event: &StoredEvent,
-    tables: Tables,
-) -> Result<(), ProjectionError> {
+fn users(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     let Some(user_event) = decode::<UserEvent>(event)? else {
-        return Ok(());
+        return Ok(Planned::nothing());
     };
-    let table = tables.name("rm_users");
-    match user_event {
-        UserEvent::Registered(registered) => {
-            sqlx::query(&format!(
-                "insert into {table} (user_id, email, display_name, role, created_at, updated_at, version) \
-                 values ($1, $2, $3, $4, $5, $5, $6) on conflict (user_id) do nothing"
-            ))
-            .bind(event.stream_id)
-            .bind(&registered.email)
-            .bind(&registered.display_name)
-            .bind(registered.role.as_str())
-            .bind(event.recorded_at)
-            .bind(event.version)
-            .execute(&mut *connection)
-            .await?;
-            Ok(())
-        }
-        UserEvent::DisplayNameChanged(changed) => {
-            let values = vec![SqlValue::Text(changed.display_name)];
-            update_row(
-                connection,
-                &table,
-                "user_id",
-                event,
-                "display_name = $4",
-                values,
-            )
-            .await
-        }
+    let change = match user_event {
+        UserEvent::Registered(registered) => Change::Insert {
+            table: &USERS,
+            row: vec![
+                ("user_id", Value::Uuid(event.stream_id)),
+                ("email", text(&registered.email)),
+                ("display_name", text(&registered.display_name)),
+                ("role", text(registered.role.as_str())),
+                ("created_at", Value::Time(event.recorded_at)),
+                ("updated_at", Value::Time(event.recorded_at)),
+                ("version", Value::Integer(event.version)),
+            ],
+        },
+        UserEvent::DisplayNameChanged(changed) => update(
+            &USERS,
+            event,
+            vec![("display_name", text(&changed.display_name))],
+        ),
         UserEvent::RoleChanged(changed) => {
-            let values = vec![SqlValue::Text(changed.to.as_str().to_owned())];
-            update_row(connection, &table, "user_id", event, "role = $4", values).await
+            update(&USERS, event, vec![("role", text(changed.to.as_str()))])
         }
         UserEvent::Deactivated(_) => {
-            update_row(
-                connection,
-                &table,
-                "user_id",
-                event,
-                "deactivated = $4",
-                vec![SqlValue::Bool(true)],
-            )
-            .await
+            update(&USERS, event, vec![("deactivated", Value::Bool(true))])
         }
-        UserEvent::SignedIn(_) => {
-            let values = vec![SqlValue::Time(event.recorded_at)];
-            update_row(
-                connection,
-                &table,
-                "user_id",
-                event,
-                "last_sign_in = $4",
-                values,
-            )
-            .await
-        }
+        UserEvent::SignedIn(_) => update(
+            &USERS,
+            event,
+            vec![("last_sign_in", Value::OptionalTime(Some(event.recorded_at)))],
+        ),
         UserEvent::PasswordChanged(_)
         | UserEvent::SignInFailed(_)
         | UserEvent::SignedOut(_)
-        | UserEvent::RefreshTokenReuseDetected(_) => {
-            update_row(connection, &table, "user_id", event, "", vec![]).await
-        }
-    }
+        | UserEvent::RefreshTokenReuseDetected(_) => touch(&USERS, event),
+    };
+    Ok(Planned::changes(vec![change]))
 }
 
-async fn data_sources(
-    connection: &mut PgConnection,
-    event: &StoredEvent,
-    tables: Tables,
-) -> Result<(), ProjectionError> {
+fn data_sources(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     let Some(data_source_event) = decode::<DataSourceEvent>(event)? else {
-        return Ok(());
+        return Ok(Planned::nothing());
     };
-    let table = tables.name("rm_data_sources");
-    match data_source_event {
-        DataSourceEvent::Created(created) => {
-            sqlx::query(&format!(
-                "insert into {table} (id, owner_id, name, description, kind, display_address, sealed_connection, created_at, updated_at, version) \
-                 values ($1, $2, $3, $4, $5, $6, $9, $7, $7, $8) on conflict (id) do nothing"
-            ))
-            .bind(event.stream_id)
-            .bind(created.owner_id)
-            .bind(&created.name)
-            .bind(&created.description)
-            .bind(json(&created.kind)?.as_str().unwrap_or_default().to_owned())
-            .bind(&created.display_address)
-            .bind(event.recorded_at)
-            .bind(event.version)
-            .bind(created.connection.as_ref().map(json).transpose()?)
-            .execute(&mut *connection)
-            .await?;
-            Ok(())
-        }
-        DataSourceEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
+    let change = match data_source_event {
+        DataSourceEvent::Created(created) => Change::Insert {
+            table: &DATA_SOURCES,
+            row: vec![
+                ("id", Value::Uuid(event.stream_id)),
+                ("owner_id", Value::Uuid(created.owner_id)),
+                ("name", text(&created.name)),
+                ("description", text(&created.description)),
+                (
+                    "kind",
+                    text(json(&created.kind)?.as_str().unwrap_or_default()),
+                ),
+                (
+                    "display_address",
+                    Value::OptionalText(created.display_address.clone()),
+                ),
+                (
+                    "sealed_connection",
+                    Value::OptionalJson(created.connection.as_ref().map(json).transpose()?),
+                ),
+                ("created_at", Value::Time(event.recorded_at)),
+                ("updated_at", Value::Time(event.recorded_at)),
+                ("version", Value::Integer(event.version)),
+            ],
+        },
+        DataSourceEvent::Renamed(renamed) => rename(&DATA_SOURCES, event, &renamed.name),
         DataSourceEvent::DescriptionChanged(changed) => {
-            describe(connection, &table, event, changed.description).await
+            describe(&DATA_SOURCES, event, &changed.description)
         }
-        DataSourceEvent::ConnectionChanged(changed) => {
-            let values = vec![
-                SqlValue::OptionalText(Some(changed.display_address)),
-                SqlValue::Json(json(&changed.connection)?),
-            ];
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "display_address = $4, sealed_connection = $5",
-                values,
-            )
-            .await
-        }
-        DataSourceEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
+        DataSourceEvent::ConnectionChanged(changed) => update(
+            &DATA_SOURCES,
+            event,
+            vec![
+                (
+                    "display_address",
+                    Value::OptionalText(Some(changed.display_address.clone())),
+                ),
+                (
+                    "sealed_connection",
+                    Value::OptionalJson(Some(json(&changed.connection)?)),
+                ),
+            ],
+        ),
+        DataSourceEvent::Deleted(_) => mark_deleted(&DATA_SOURCES, event),
         DataSourceEvent::AccessGranted(_) | DataSourceEvent::AccessRevoked(_) => {
-            touch(connection, &table, event).await
+            touch(&DATA_SOURCES, event)
         }
-    }
+    };
+    Ok(Planned::changes(vec![change]))
 }
 
-async fn datasets(
-    connection: &mut PgConnection,
-    event: &StoredEvent,
-    tables: Tables,
-) -> Result<(), ProjectionError> {
+fn datasets(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     let Some(dataset_event) = decode::<DatasetEvent>(event)? else {
-        return Ok(());
+        return Ok(Planned::nothing());
     };
-    let table = tables.name("rm_datasets");
-    match dataset_event {
-        DatasetEvent::Created(created) => {
-            sqlx::query(&format!(
-                "insert into {table} (id, owner_id, name, description, source, created_at, updated_at, version) \
-                 values ($1, $2, $3, $4, $5, $6, $6, $7) on conflict (id) do nothing"
-            ))
-            .bind(event.stream_id)
-            .bind(created.owner_id)
-            .bind(&created.name)
-            .bind(&created.description)
-            .bind(json(&created.source)?)
-            .bind(event.recorded_at)
-            .bind(event.version)
-            .execute(&mut *connection)
-            .await?;
-            Ok(())
-        }
-        DatasetEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
+    let changes = match dataset_event {
+        DatasetEvent::Created(created) => vec![Change::Insert {
+            table: &DATASETS,
+            row: vec![
+                ("id", Value::Uuid(event.stream_id)),
+                ("owner_id", Value::Uuid(created.owner_id)),
+                ("name", text(&created.name)),
+                ("description", text(&created.description)),
+                ("source", Value::Json(json(&created.source)?)),
+                ("created_at", Value::Time(event.recorded_at)),
+                ("updated_at", Value::Time(event.recorded_at)),
+                ("version", Value::Integer(event.version)),
+            ],
+        }],
+        DatasetEvent::Renamed(renamed) => vec![rename(&DATASETS, event, &renamed.name)],
         DatasetEvent::DescriptionChanged(changed) => {
-            describe(connection, &table, event, changed.description).await
+            vec![describe(&DATASETS, event, &changed.description)]
         }
-        DatasetEvent::VersionAdded(added) => {
-            sqlx::query(&format!(
-                "insert into {} (dataset_id, dataset_version, location, columns, row_count, bytes, checksum_sha256, added_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing",
-                tables.name("rm_dataset_versions")
-            ))
-            .bind(event.stream_id)
-            .bind(added.version)
-            .bind(&added.location)
-            .bind(json(&added.columns)?)
-            .bind(added.row_count)
-            .bind(added.bytes)
-            .bind(&added.checksum_sha256)
-            .bind(event.recorded_at)
-            .execute(&mut *connection)
-            .await?;
-            let values = vec![SqlValue::Integer(added.version)];
-            update_row(
-                connection,
-                &table,
-                "id",
+        DatasetEvent::VersionAdded(added) => vec![
+            Change::Insert {
+                table: &DATASET_VERSIONS,
+                row: vec![
+                    ("dataset_id", Value::Uuid(event.stream_id)),
+                    ("dataset_version", Value::Integer(added.version)),
+                    ("location", text(&added.location)),
+                    ("columns", Value::Json(json(&added.columns)?)),
+                    ("row_count", Value::BigInteger(added.row_count)),
+                    ("bytes", Value::BigInteger(added.bytes)),
+                    ("checksum_sha256", text(&added.checksum_sha256)),
+                    ("added_at", Value::Time(event.recorded_at)),
+                ],
+            },
+            update(
+                &DATASETS,
                 event,
-                "latest_version = $4",
-                values,
-            )
-            .await
-        }
-        DatasetEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
+                vec![("latest_version", Value::Integer(added.version))],
+            ),
+        ],
+        DatasetEvent::Deleted(_) => vec![mark_deleted(&DATASETS, event)],
         DatasetEvent::AccessGranted(_) | DatasetEvent::AccessRevoked(_) => {
-            touch(connection, &table, event).await
+            vec![touch(&DATASETS, event)]
         }
-    }
+    };
+    Ok(Planned::changes(changes))
 }
 
-/// Every dashboard that shows `chart_id`, as the live tiles say.
-async fn dashboards_showing(
-    connection: &mut PgConnection,
-    chart_id: Uuid,
-    effects: &mut Effects,
-) -> Result<(), ProjectionError> {
-    let dashboards: Vec<Uuid> = sqlx::query_scalar(
-        "select distinct dashboard_id from rm_dashboard_tiles where chart_id = $1",
-    )
-    .bind(chart_id)
-    .fetch_all(&mut *connection)
-    .await?;
-    effects.stale_dashboards.extend(dashboards);
-    Ok(())
-}
-
-async fn charts(
-    connection: &mut PgConnection,
-    event: &StoredEvent,
-    tables: Tables,
-    effects: &mut Effects,
-) -> Result<(), ProjectionError> {
+fn charts(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     let Some(chart_event) = decode::<ChartEvent>(event)? else {
-        return Ok(());
+        return Ok(Planned::nothing());
     };
-    let table = tables.name("rm_charts");
-    if tables == Tables::LIVE {
-        dashboards_showing(connection, event.stream_id, effects).await?;
-    }
-    match chart_event {
-        ChartEvent::Created(created) => {
-            sqlx::query(&format!(
-                "insert into {table} (id, owner_id, dataset_id, name, description, chart_type, spec, \
-                                      pinned_dataset_version, created_at, updated_at, version) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) on conflict (id) do nothing"
-            ))
-            .bind(event.stream_id)
-            .bind(created.owner_id)
-            .bind(created.dataset_id)
-            .bind(&created.name)
-            .bind(&created.description)
-            .bind(created.chart_type.as_str())
-            .bind(json(&created.spec)?)
-            .bind(created.pinned_dataset_version)
-            .bind(event.recorded_at)
-            .bind(event.version)
-            .execute(&mut *connection)
-            .await?;
-            Ok(())
-        }
-        ChartEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
-        ChartEvent::DescriptionChanged(changed) => {
-            describe(connection, &table, event, changed.description).await
-        }
-        ChartEvent::Reconfigured(reconfigured) => {
-            let values = vec![
-                SqlValue::Text(reconfigured.chart_type.as_str().to_owned()),
-                SqlValue::Json(json(&reconfigured.spec)?),
-            ];
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "chart_type = $4, spec = $5",
-                values,
-            )
-            .await
-        }
-        ChartEvent::DatasetVersionPinned(pinned) => {
-            let values = vec![SqlValue::OptionalInteger(pinned.version)];
-            update_row(
-                connection,
-                &table,
-                "id",
-                event,
-                "pinned_dataset_version = $4",
-                values,
-            )
-            .await
-        }
-        ChartEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
-        ChartEvent::AccessGranted(_) | ChartEvent::AccessRevoked(_) => {
-            touch(connection, &table, event).await
-        }
-    }
+    let change = match chart_event {
+        ChartEvent::Created(created) => Change::Insert {
+            table: &CHARTS,
+            row: vec![
+                ("id", Value::Uuid(event.stream_id)),
+                ("owner_id", Value::Uuid(created.owner_id)),
+                ("dataset_id", Value::Uuid(created.dataset_id)),
+                ("name", text(&created.name)),
+                ("description", text(&created.description)),
+                ("chart_type", text(created.chart_type.as_str())),
+                ("spec", Value::Json(json(&created.spec)?)),
+                (
+                    "pinned_dataset_version",
+                    Value::OptionalInteger(created.pinned_dataset_version),
+                ),
+                ("created_at", Value::Time(event.recorded_at)),
+                ("updated_at", Value::Time(event.recorded_at)),
+                ("version", Value::Integer(event.version)),
+            ],
+        },
+        ChartEvent::Renamed(renamed) => rename(&CHARTS, event, &renamed.name),
+        ChartEvent::DescriptionChanged(changed) => describe(&CHARTS, event, &changed.description),
+        ChartEvent::Reconfigured(reconfigured) => update(
+            &CHARTS,
+            event,
+            vec![
+                ("chart_type", text(reconfigured.chart_type.as_str())),
+                ("spec", Value::Json(json(&reconfigured.spec)?)),
+            ],
+        ),
+        ChartEvent::DatasetVersionPinned(pinned) => update(
+            &CHARTS,
+            event,
+            vec![(
+                "pinned_dataset_version",
+                Value::OptionalInteger(pinned.version),
+            )],
+        ),
+        ChartEvent::Deleted(_) => mark_deleted(&CHARTS, event),
+        ChartEvent::AccessGranted(_) | ChartEvent::AccessRevoked(_) => touch(&CHARTS, event),
+    };
+    // Every document showing the chart embeds its name, type and spec.
+    Ok(Planned::changes(vec![change]).stale(Stale::DashboardsShowing(event.stream_id)))
 }
 
-async fn dashboards(
-    connection: &mut PgConnection,
-    event: &StoredEvent,
-    tables: Tables,
-    effects: &mut Effects,
-) -> Result<(), ProjectionError> {
+fn dashboards(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     let Some(dashboard_event) = decode::<DashboardEvent>(event)? else {
-        return Ok(());
+        return Ok(Planned::nothing());
     };
-    let table = tables.name("rm_dashboards");
-    let tiles = tables.name("rm_dashboard_tiles");
-    effects.stale_dashboards.insert(event.stream_id);
-    match dashboard_event {
-        DashboardEvent::Created(created) => {
-            sqlx::query(&format!(
-                "insert into {table} (id, owner_id, name, description, slug, created_at, updated_at, version) \
-                 values ($1, $2, $3, $4, $5, $6, $6, $7) on conflict (id) do nothing"
-            ))
-            .bind(event.stream_id)
-            .bind(created.owner_id)
-            .bind(&created.name)
-            .bind(&created.description)
-            .bind(&created.slug)
-            .bind(event.recorded_at)
-            .bind(event.version)
-            .execute(&mut *connection)
-            .await?;
-            Ok(())
-        }
-        DashboardEvent::Renamed(renamed) => rename(connection, &table, event, renamed.name).await,
+    let changes = match dashboard_event {
+        DashboardEvent::Created(created) => vec![Change::Insert {
+            table: &DASHBOARDS,
+            row: vec![
+                ("id", Value::Uuid(event.stream_id)),
+                ("owner_id", Value::Uuid(created.owner_id)),
+                ("name", text(&created.name)),
+                ("description", text(&created.description)),
+                ("slug", text(&created.slug)),
+                ("created_at", Value::Time(event.recorded_at)),
+                ("updated_at", Value::Time(event.recorded_at)),
+                ("version", Value::Integer(event.version)),
+            ],
+        }],
+        DashboardEvent::Renamed(renamed) => vec![rename(&DASHBOARDS, event, &renamed.name)],
         DashboardEvent::DescriptionChanged(changed) => {
-            describe(connection, &table, event, changed.description).await
+            vec![describe(&DASHBOARDS, event, &changed.description)]
         }
         DashboardEvent::SlugChanged(changed) => {
-            update_row(
-                connection,
-                &table,
-                "id",
+            vec![update(
+                &DASHBOARDS,
                 event,
-                "slug = $4",
-                vec![SqlValue::Text(changed.to)],
-            )
-            .await
+                vec![("slug", text(&changed.to))],
+            )]
         }
-        DashboardEvent::TileAdded(added) => {
-            sqlx::query(&format!(
-                "insert into {tiles} (dashboard_id, tile_id, chart_id, x, y, w, h) values ($1, $2, $3, $4, $5, $6, $7) \
-                 on conflict do nothing"
-            ))
-            .bind(event.stream_id)
-            .bind(added.tile_id)
-            .bind(added.chart_id)
-            .bind(added.cell.x)
-            .bind(added.cell.y)
-            .bind(added.cell.w)
-            .bind(added.cell.h)
-            .execute(&mut *connection)
-            .await?;
-            touch(connection, &table, event).await
-        }
-        DashboardEvent::TileRemoved(removed) => {
-            sqlx::query(&format!(
-                "delete from {tiles} where dashboard_id = $1 and tile_id = $2"
-            ))
-            .bind(event.stream_id)
-            .bind(removed.tile_id)
-            .execute(&mut *connection)
-            .await?;
-            touch(connection, &table, event).await
-        }
+        DashboardEvent::TileAdded(added) => vec![
+            Change::Insert {
+                table: &DASHBOARD_TILES,
+                row: vec![
+                    ("dashboard_id", Value::Uuid(event.stream_id)),
+                    ("tile_id", Value::Uuid(added.tile_id)),
+                    ("chart_id", Value::Uuid(added.chart_id)),
+                    ("x", Value::Integer(added.cell.x)),
+                    ("y", Value::Integer(added.cell.y)),
+                    ("w", Value::Integer(added.cell.w)),
+                    ("h", Value::Integer(added.cell.h)),
+                ],
+            },
+            touch(&DASHBOARDS, event),
+        ],
+        DashboardEvent::TileRemoved(removed) => vec![
+            Change::Delete {
+                table: &DASHBOARD_TILES,
+                key: vec![Value::Uuid(event.stream_id), Value::Uuid(removed.tile_id)],
+            },
+            touch(&DASHBOARDS, event),
+        ],
         DashboardEvent::LayoutChanged(changed) => {
-            for placement in &changed.placements {
-                sqlx::query(&format!(
-                    "update {tiles} set x = $3, y = $4, w = $5, h = $6 where dashboard_id = $1 and tile_id = $2"
-                ))
-                .bind(event.stream_id)
-                .bind(placement.tile_id)
-                .bind(placement.cell.x)
-                .bind(placement.cell.y)
-                .bind(placement.cell.w)
-                .bind(placement.cell.h)
-                .execute(&mut *connection)
-                .await?;
-            }
-            touch(connection, &table, event).await
+            let mut changes: Vec<Change> = changed
+                .placements
+                .iter()
+                .map(|placement| Change::Update {
+                    table: &DASHBOARD_TILES,
+                    key: vec![Value::Uuid(event.stream_id), Value::Uuid(placement.tile_id)],
+                    older_than: None,
+                    set: vec![
+                        ("x", Value::Integer(placement.cell.x)),
+                        ("y", Value::Integer(placement.cell.y)),
+                        ("w", Value::Integer(placement.cell.w)),
+                        ("h", Value::Integer(placement.cell.h)),
+                    ],
+                })
+                .collect();
+            changes.push(touch(&DASHBOARDS, event));
+            changes
         }
-        DashboardEvent::FiltersChanged(changed) => {
-            let values = vec![SqlValue::Json(json(&changed.filters)?)];
-            update_row(connection, &table, "id", event, "filters = $4", values).await
-        }
-        DashboardEvent::Deleted(_) => mark_deleted(connection, &table, event).await,
+        DashboardEvent::FiltersChanged(changed) => vec![update(
+            &DASHBOARDS,
+            event,
+            vec![("filters", Value::Json(json(&changed.filters)?))],
+        )],
+        DashboardEvent::Deleted(_) => vec![mark_deleted(&DASHBOARDS, event)],
         DashboardEvent::AccessGranted(_) | DashboardEvent::AccessRevoked(_) => {
-            touch(connection, &table, event).await
+            vec![touch(&DASHBOARDS, event)]
         }
-    }
+    };
+    Ok(Planned::changes(changes).stale(Stale::Dashboard(event.stream_id)))
 }
 
 /// Grants of every shareable resource, read from the `access_granted`, `access_revoked` and `deleted`
 /// events that all of them share.
-async fn grants(
-    connection: &mut PgConnection,
-    event: &StoredEvent,
-    tables: Tables,
-    effects: &mut Effects,
-) -> Result<(), ProjectionError> {
+fn grants(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     let shareable = ["data_source", "dataset", "chart", "dashboard"];
     if !shareable.contains(&event.stream_type.as_str()) {
-        return Ok(());
+        return Ok(Planned::nothing());
     }
-    let table = tables.name("rm_grants");
+    // A grant changes who sees a dashboard document: the dashboard's own, or every document showing the chart.
+    let stale = match event.stream_type.as_str() {
+        "dashboard" => Some(Stale::Dashboard(event.stream_id)),
+        "chart" => Some(Stale::DashboardsShowing(event.stream_id)),
+        _ => None,
+    };
+    let with_stale = |planned: Planned| match stale {
+        Some(stale) => planned.stale(stale),
+        None => planned,
+    };
     match event.event_type.as_str() {
         "access_granted" => {
             let granted: AccessGranted =
@@ -589,21 +497,17 @@ async fn grants(
                     ProjectionError::Inconsistent(format!("malformed access_granted: {error}"))
                 })?;
             let (kind, grantee) = grantee_columns(&granted.grantee);
-            sqlx::query(&format!(
-                "insert into {table} (resource_type, resource_id, grantee_kind, grantee, access) values ($1, $2, $3, $4, $5) \
-                 on conflict (resource_id, grantee_kind, grantee) do update set access = excluded.access"
-            ))
-            .bind(&event.stream_type)
-            .bind(event.stream_id)
-            .bind(kind)
-            .bind(grantee)
-            .bind(granted.access.as_str())
-            .execute(&mut *connection)
-            .await?;
-            if tables == Tables::LIVE {
-                invalidate_for_grant(connection, event, effects).await?;
-            }
-            Ok(())
+            Ok(with_stale(Planned::changes(vec![Change::Upsert {
+                table: &GRANTS,
+                row: vec![
+                    ("resource_type", text(&event.stream_type)),
+                    ("resource_id", Value::Uuid(event.stream_id)),
+                    ("grantee_kind", text(kind)),
+                    ("grantee", Value::Text(grantee)),
+                    ("access", text(granted.access.as_str())),
+                ],
+                update: &["access"],
+            }])))
         }
         "access_revoked" => {
             let revoked: AccessRevoked =
@@ -611,43 +515,20 @@ async fn grants(
                     ProjectionError::Inconsistent(format!("malformed access_revoked: {error}"))
                 })?;
             let (kind, grantee) = grantee_columns(&revoked.grantee);
-            sqlx::query(&format!(
-                "delete from {table} where resource_id = $1 and grantee_kind = $2 and grantee = $3"
-            ))
-            .bind(event.stream_id)
-            .bind(kind)
-            .bind(grantee)
-            .execute(&mut *connection)
-            .await?;
-            if tables == Tables::LIVE {
-                invalidate_for_grant(connection, event, effects).await?;
-            }
-            Ok(())
+            Ok(with_stale(Planned::changes(vec![Change::Delete {
+                table: &GRANTS,
+                key: vec![
+                    Value::Uuid(event.stream_id),
+                    text(kind),
+                    Value::Text(grantee),
+                ],
+            }])))
         }
-        "deleted" => {
-            sqlx::query(&format!("delete from {table} where resource_id = $1"))
-                .bind(event.stream_id)
-                .execute(&mut *connection)
-                .await?;
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// A grant changes who sees a dashboard document: the dashboard's own, or every document showing the chart.
-async fn invalidate_for_grant(
-    connection: &mut PgConnection,
-    event: &StoredEvent,
-    effects: &mut Effects,
-) -> Result<(), ProjectionError> {
-    match event.stream_type.as_str() {
-        "dashboard" => {
-            effects.stale_dashboards.insert(event.stream_id);
-            Ok(())
-        }
-        "chart" => dashboards_showing(connection, event.stream_id, effects).await,
-        _ => Ok(()),
+        "deleted" => Ok(Planned::changes(vec![Change::Delete {
+            table: &GRANTS,
+            key: vec![Value::Uuid(event.stream_id)],
+        }])),
+        _ => Ok(Planned::nothing()),
     }
 }
 

@@ -1,19 +1,24 @@
 //! Rebuilding read models from the event store into shadow tables, and swapping them in while the live
 //! projection keeps serving.
 //!
-//! A rebuild creates `<table>_rebuild` copies (same columns and indexes), replays the whole event store into
-//! them in commit order, then, in one short transaction that holds the projection's checkpoint row (which
-//! pauses the live projector for that projection only), catches the shadow up to the live checkpoint,
-//! renames the tables and keeps the checkpoint. Readers wait on the rename for milliseconds at most.
+//! A rebuild reads the whole event store in commit order in one streamed query and folds every event into
+//! the selected projections' tables held in memory ([`MemoryTables`]): the same [`projections::plan`] the
+//! live projector executes, without a round trip per event. It then creates `<table>_rebuild` copies (same
+//! columns and indexes) and writes the final rows into them with `COPY`. Last, in one short transaction
+//! per projection that holds its checkpoint row (which pauses the live projector for that projection
+//! only), it catches the shadow up to the live checkpoint event by event, renames the tables and keeps the
+//! checkpoint. Readers wait on the rename for milliseconds at most.
 
 use std::time::Instant;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
+use futures::StreamExt;
 use sqlx::{Connection, PgConnection};
 use vizpro_event_store::{CommitCheckpoint, StoredEvent};
 use vizpro_read_models::{PROJECTIONS, ProjectionSpec};
 
 use crate::Projector;
+use crate::changes::{self, MemoryTables};
 use crate::projections::{self, Effects, Tables};
 
 /// How a rebuild went.
@@ -24,6 +29,7 @@ pub struct RebuildReport {
     pub seconds: f64,
 }
 
+/// Events read per query while catching a shadow table up.
 const BATCH: i64 = 5_000;
 
 fn selected(which: &str) -> anyhow::Result<Vec<&'static ProjectionSpec>> {
@@ -43,12 +49,14 @@ fn selected(which: &str) -> anyhow::Result<Vec<&'static ProjectionSpec>> {
 }
 
 impl Projector {
-    /// Rebuilds `which` (a projection name or `all`) and swaps the result in.
+    /// Rebuilds `which` (a projection name or `all`) and swaps the result in. The event store is read
+    /// once, whatever the number of projections.
     pub async fn rebuild(&self, which: &str) -> anyhow::Result<Vec<RebuildReport>> {
+        let specs = selected(which)?;
+        let started = Instant::now();
+        let (checkpoint, events) = self.fill_shadows(&specs).await?;
         let mut reports = Vec::new();
-        for spec in selected(which)? {
-            let started = Instant::now();
-            let (checkpoint, events) = self.fill_shadow(spec).await?;
+        for spec in specs {
             self.swap_in(spec, checkpoint).await?;
             let report = RebuildReport {
                 projection: spec.name,
@@ -69,9 +77,10 @@ impl Projector {
     /// Rebuilds `which` into shadow tables and compares them with the live tables at the same checkpoint.
     /// Returns the tables that differ; the live tables are left as they are.
     pub async fn verify(&self, which: &str) -> anyhow::Result<Vec<String>> {
+        let specs = selected(which)?;
+        let (checkpoint, _) = self.fill_shadows(&specs).await?;
         let mut mismatches = Vec::new();
-        for spec in selected(which)? {
-            let (checkpoint, _) = self.fill_shadow(spec).await?;
+        for spec in &specs {
             let mut transaction = self.pool.begin().await?;
             let live = lock_checkpoint(&mut transaction, spec.name).await?;
             self.catch_up(&mut transaction, spec, checkpoint, live)
@@ -85,6 +94,8 @@ impl Projector {
                 }
             }
             transaction.rollback().await?;
+        }
+        for spec in &specs {
             for table in spec.tables {
                 sqlx::query(&format!(
                     "drop table if exists {}",
@@ -97,49 +108,90 @@ impl Projector {
         Ok(mismatches)
     }
 
-    /// Replays the event store into fresh shadow tables. Returns where it stopped and how many events it read.
-    async fn fill_shadow(&self, spec: &ProjectionSpec) -> anyhow::Result<(CommitCheckpoint, u64)> {
-        for table in spec.tables {
-            let shadow = Tables::SHADOW.name(table);
-            sqlx::query(&format!("drop table if exists {shadow}"))
-                .execute(&self.pool)
-                .await?;
-            sqlx::query(&format!(
-                "create table {shadow} (like {table} including all)"
-            ))
-            .execute(&self.pool)
-            .await?;
-        }
-        let total: i64 = sqlx::query_scalar("select count(*) from events")
-            .fetch_one(&self.pool)
-            .await?;
+    /// Folds the event store into memory for `specs` and writes the result into fresh shadow tables.
+    /// Returns where it stopped and how many events it read.
+    async fn fill_shadows(
+        &self,
+        specs: &[&'static ProjectionSpec],
+    ) -> anyhow::Result<(CommitCheckpoint, u64)> {
+        // An estimate is enough for the ETA, and counting a large table would cost a scan of its own.
+        let estimated_total: f64 = sqlx::query_scalar(
+            "select greatest(reltuples, 0)::float8 from pg_class where relname = 'events'",
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .unwrap_or(0.0);
         let started = Instant::now();
         let mut last_report = Instant::now();
+        let mut memory = MemoryTables::default();
         let mut cursor = CommitCheckpoint::default();
         let mut read = 0_u64;
-        loop {
-            let batch = self.store.read_committed(cursor, BATCH).await?;
-            let Some(last) = batch.last() else { break };
-            cursor = last.checkpoint();
-            read += batch.len() as u64;
-            let mut connection = self.pool.acquire().await?;
-            apply_batch(&mut connection, spec, &batch).await?;
-            if last_report.elapsed().as_secs_f64() >= 2.0 {
+        let mut events = self.store.stream_committed(CommitCheckpoint::default());
+        while let Some(event) = events.next().await {
+            let event = event?;
+            cursor = event.checkpoint();
+            read += 1;
+            for spec in specs {
+                if !spec.follows.contains(&event.stream_type.as_str()) {
+                    continue;
+                }
+                match projections::plan(spec.name, &event) {
+                    Ok(planned) => {
+                        for change in planned.changes {
+                            memory.apply(change);
+                        }
+                    }
+                    // The live projection dead-letters such an event and moves on; so does the rebuild.
+                    Err(error) => {
+                        tracing::warn!(projection = spec.name, event_id = %event.event_id, error = %error, "skipped while rebuilding");
+                    }
+                }
+            }
+            if read % 4096 == 0 && last_report.elapsed().as_secs_f64() >= 2.0 {
                 let rate = read as f64 / started.elapsed().as_secs_f64().max(0.001);
-                let remaining = (total as f64 - read as f64).max(0.0);
+                let remaining = (estimated_total - read as f64).max(0.0);
+                let names: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
                 tracing::info!(
-                    projection = spec.name,
+                    projections = names.join(","),
                     events = read,
-                    total,
+                    estimated_total = estimated_total.round(),
                     events_per_second = rate.round(),
                     eta_seconds = (remaining / rate.max(1.0)).round(),
                     "rebuilding"
                 );
-                metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
-                    .set(read as f64);
+                for spec in specs {
+                    metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
+                        .set(read as f64);
+                }
                 last_report = Instant::now();
             }
         }
+        drop(events);
+        let mut connection = self.pool.acquire().await?;
+        for spec in specs {
+            for table_name in spec.tables {
+                let table = changes::table(table_name)
+                    .with_context(|| format!("no projection writes the table {table_name}"))?;
+                let shadow = Tables::SHADOW.name(table_name);
+                sqlx::query(&format!("drop table if exists {shadow}"))
+                    .execute(&mut *connection)
+                    .await?;
+                sqlx::query(&format!(
+                    "create table {shadow} (like {table_name} including all)"
+                ))
+                .execute(&mut *connection)
+                .await?;
+                let rows = memory.write(table, &shadow, &mut connection).await?;
+                tracing::debug!(table = table_name, rows, "shadow table written");
+            }
+            metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
+                .set(read as f64);
+        }
+        tracing::info!(
+            events = read,
+            seconds = started.elapsed().as_secs_f64(),
+            "history folded and written into shadow tables"
+        );
         Ok((cursor, read))
     }
 
