@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod consistency;
+pub mod documents;
 pub mod error;
 pub mod health;
 pub mod openapi;
@@ -114,6 +115,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         )),
         limiter: RateLimiter::new(redis.clone(), &config.redis_key_prefix),
         redis,
+        documents: Default::default(),
         settings: Settings {
             client_ip_source: if config.trust_forwarded_for {
                 ClientIpSource::LastForwardedFor
@@ -211,6 +213,7 @@ mod tests {
             )),
             limiter: RateLimiter::new(redis.clone(), "test:"),
             redis,
+            documents: Default::default(),
             settings: Settings {
                 client_ip_source: ClientIpSource::Peer,
                 user_quota: Quota::per_minute(100),

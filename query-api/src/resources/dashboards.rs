@@ -8,7 +8,7 @@
 //! `X-Cache: bypass`.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
@@ -29,8 +29,9 @@ use vizpro_read_models::cache::{
 };
 use vizpro_read_models::{Checkpoint, PROJECTIONS};
 
-use super::{Grant, ReadHeaders, detail_response, list_response};
+use super::{Grant, ReadHeaders, list_response, render_detail, rendered_response};
 use crate::consistency::ReadAfter;
+use crate::documents::HeldDocument;
 use crate::error::ApiError;
 use crate::pagination::{ListColumns, ListParams, ListQuery, Page, fetch_page, paged_row};
 use crate::state::AppState;
@@ -310,7 +311,8 @@ pub async fn by_slug(
     serve(&state, caller, id, target, &headers).await
 }
 
-/// Loads the document (from Redis or PostgreSQL), cuts it for the caller and answers.
+/// Loads the document (held in memory, from Redis or from PostgreSQL), cuts it for the caller and
+/// answers with the body rendered for that cut.
 async fn serve(
     state: &AppState,
     caller: Caller,
@@ -318,54 +320,94 @@ async fn serve(
     target: Option<Checkpoint>,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (document, outcome) = load_document(state, id, target).await?;
+    let (held, outcome) = load_document(state, id, target).await?;
     metrics::counter!("vizpro_dashboard_cache_total", "outcome" => outcome.as_str()).increment(1);
-    let view = document
-        .and_then(|document| DashboardView::for_caller(document, caller))
+    let held = held.ok_or(ApiError::not_found("dashboard"))?;
+    let cut = held
+        .cut_for(caller)
         .ok_or(ApiError::not_found("dashboard"))?;
-    let version = view.version;
-    detail_response(
+    let rendered = held.rendered(&cut, || {
+        let view = DashboardView::for_caller(held.document.clone(), caller)
+            .ok_or(ApiError::not_found("dashboard"))?;
+        render_detail(view.version, &view)
+    })?;
+    rendered_response(
         headers,
-        version,
-        &view,
+        rendered,
         vec![(X_CACHE, HeaderValue::from_static(outcome.as_str()))],
     )
 }
 
 /// The document of dashboard `id`, or `None` when it does not exist or is deleted.
 ///
-/// The cached copy is used when its generation is the current one (a missing generation counts as 0)
-/// and, for a read-your-writes read, when it was built at or after the target checkpoint.
+/// A copy (held in this process or cached in Redis) is used when its generation is the current one (a
+/// missing generation counts as 0) and, for a read-your-writes read, when it was built at or after the
+/// target checkpoint. A held copy costs one small read of the generation; otherwise the generation and
+/// the Redis copy come in one round trip.
 pub async fn load_document(
     state: &AppState,
     id: Uuid,
     target: Option<Checkpoint>,
-) -> Result<(Option<DashboardDocument>, CacheOutcome), ApiError> {
+) -> Result<(Option<Arc<HeldDocument>>, CacheOutcome), ApiError> {
     let prefix = &state.settings.redis_key_prefix;
     let generation_key = dashboard_generation_key(prefix, id);
     let document_key = dashboard_document_key(prefix, id);
-    let Some(mut connection) = redis_slot::connection(&state.redis).await else {
-        let document = build_document(&state.pool, id, 0).await?;
-        return Ok((document, CacheOutcome::Bypass));
+    let usable = |document: &DashboardDocument, generation: i64| {
+        document.generation == generation && target.is_none_or(|target| document.built_at >= target)
     };
+    let bypass = || async {
+        let document = build_document(&state.pool, id, 0).await?;
+        Ok::<_, ApiError>((
+            document.map(|document| Arc::new(HeldDocument::new(document))),
+            CacheOutcome::Bypass,
+        ))
+    };
+    let Some(mut connection) = redis_slot::connection(&state.redis).await else {
+        return bypass().await;
+    };
+    if let Some(held) = state.documents.get(id) {
+        let Some(generation) = read_generation(&mut connection, &generation_key).await else {
+            return bypass().await;
+        };
+        if usable(&held.document, generation) {
+            return Ok((Some(held), CacheOutcome::Hit));
+        }
+    }
     let Some((generation, cached)) =
         read_cached(&mut connection, &generation_key, &document_key).await
     else {
-        let document = build_document(&state.pool, id, 0).await?;
-        return Ok((document, CacheOutcome::Bypass));
+        return bypass().await;
     };
-    if let Some(document) = cached {
-        let is_current = document.generation == generation;
-        let is_recent_enough = target.is_none_or(|target| document.built_at >= target);
-        if is_current && is_recent_enough {
-            return Ok((Some(document), CacheOutcome::Hit));
-        }
+    if let Some(document) = cached
+        && usable(&document, generation)
+    {
+        return Ok((Some(state.documents.keep(document)), CacheOutcome::Hit));
     }
     let document = build_document(&state.pool, id, generation).await?;
-    if let Some(document) = &document {
-        store_if_current(&mut connection, &generation_key, &document_key, document).await;
+    let Some(document) = document else {
+        state.documents.forget(id);
+        return Ok((None, CacheOutcome::Miss));
+    };
+    store_if_current(&mut connection, &generation_key, &document_key, &document).await;
+    Ok((Some(state.documents.keep(document)), CacheOutcome::Miss))
+}
+
+/// The current generation of a dashboard; `None` when Redis failed or was too slow.
+async fn read_generation(connection: &mut ConnectionManager, generation_key: &str) -> Option<i64> {
+    let mut command = redis::cmd("GET");
+    command.arg(generation_key);
+    let reply = command.query_async::<Option<i64>>(connection);
+    match tokio::time::timeout(REDIS_COMMAND_TIMEOUT, reply).await {
+        Ok(Ok(generation)) => Some(generation.unwrap_or(0)),
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "Redis failed; serving the dashboard from PostgreSQL");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("Redis timed out; serving the dashboard from PostgreSQL");
+            None
+        }
     }
-    Ok((document, CacheOutcome::Miss))
 }
 
 /// The current generation and the cached document, in one round trip; `None` when Redis failed or was

@@ -19,12 +19,14 @@ pub mod users;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{FromRow, PgPool};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::documents::Rendered;
 use crate::error::ApiError;
 
 /// The caching policy of every answer.
@@ -81,9 +83,27 @@ pub fn detail_response<T: Serialize>(
     body: &T,
     extra_headers: Vec<(HeaderName, HeaderValue)>,
 ) -> Result<Response, ApiError> {
+    let rendered = render_detail(version, body)?;
+    respond(request_headers, rendered.etag, rendered.body, extra_headers)
+}
+
+/// A detail's body and strong `ETag`, to answer with now or keep for later answers.
+pub fn render_detail<T: Serialize>(version: i32, body: &T) -> Result<Rendered, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(anyhow::Error::from)?;
     let etag = format!("\"{version}-{}\"", digest(&bytes));
-    respond(request_headers, etag, bytes, extra_headers)
+    Ok(Rendered {
+        body: bytes.into(),
+        etag,
+    })
+}
+
+/// Answers with a detail rendered before, 304 when `If-None-Match` matches.
+pub fn rendered_response(
+    request_headers: &HeaderMap,
+    rendered: Rendered,
+    extra_headers: Vec<(HeaderName, HeaderValue)>,
+) -> Result<Response, ApiError> {
+    respond(request_headers, rendered.etag, rendered.body, extra_headers)
 }
 
 /// A list or report: weak `ETag` of a digest of the body, 304 when `If-None-Match` matches.
@@ -93,7 +113,7 @@ pub fn list_response<T: Serialize>(
 ) -> Result<Response, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(anyhow::Error::from)?;
     let etag = format!("W/\"{}\"", digest(&bytes));
-    respond(request_headers, etag, bytes, Vec::new())
+    respond(request_headers, etag, bytes.into(), Vec::new())
 }
 
 /// The first 16 hex digits of the body's SHA-256: enough to tell versions of one resource apart.
@@ -105,7 +125,7 @@ fn digest(bytes: &[u8]) -> String {
 fn respond(
     request_headers: &HeaderMap,
     etag: String,
-    bytes: Vec<u8>,
+    bytes: Bytes,
     extra_headers: Vec<(HeaderName, HeaderValue)>,
 ) -> Result<Response, ApiError> {
     let etag_value = HeaderValue::from_str(&etag).map_err(anyhow::Error::from)?;
