@@ -18,11 +18,13 @@ pub mod filters;
 pub mod native_sql;
 pub mod output;
 pub mod plan;
+pub mod time_buckets;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use datafusion::execution::cache::cache_manager::{CacheManager, CacheManagerConfig};
 use datafusion::execution::object_store::{DefaultObjectStoreRegistry, ObjectStoreRegistry};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{DataFrame, ParquetReadOptions, SessionConfig, SessionContext};
@@ -113,7 +115,21 @@ pub struct ChartRequest {
 pub struct ChartEngine {
     config: EngineConfig,
     registry: Arc<dyn ObjectStoreRegistry>,
+    /// Parquet footers and file statistics, shared by every query's session. Dataset versions are
+    /// immutable files, so what was read once about a file stays true; without sharing, every chart
+    /// would read and decode its file's footer again before planning.
+    caches: SharedCaches,
     runtime: EngineRuntime,
+}
+
+/// The caches every session of an engine uses.
+#[derive(Clone)]
+struct SharedCaches(CacheManagerConfig);
+
+impl std::fmt::Debug for SharedCaches {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("SharedCaches")
+    }
 }
 
 /// A Tokio runtime that is shut down without blocking when dropped, so that dropping the engine from
@@ -142,9 +158,15 @@ impl ChartEngine {
             .enable_all()
             .build()
             .map_err(|error| EngineError::Internal(error.to_string()))?;
+        let shared = CacheManager::try_new(&CacheManagerConfig::default())
+            .map_err(|error| EngineError::Internal(error.to_string()))?;
+        let caches = CacheManagerConfig::default()
+            .with_file_metadata_cache(Some(shared.get_file_metadata_cache()))
+            .with_file_statistics_cache(shared.get_file_statistic_cache());
         Ok(ChartEngine {
             config,
             registry: Arc::new(registry),
+            caches: SharedCaches(caches),
             runtime: EngineRuntime(Some(runtime)),
         })
     }
@@ -158,6 +180,7 @@ impl ChartEngine {
         let runtime = RuntimeEnvBuilder::new()
             .with_memory_limit(self.config.memory_limit_bytes, 1.0)
             .with_object_store_registry(self.registry.clone())
+            .with_cache_manager(self.caches.0.clone())
             .build_arc()
             .map_err(|error| EngineError::Internal(error.to_string()))?;
         let config = SessionConfig::new()
