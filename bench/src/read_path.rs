@@ -69,6 +69,12 @@ fn settings(database_url: &str) -> vizpro::Settings {
     let suffix = Uuid::new_v4().simple().to_string();
     let prefix = format!("vizpro-bench:{suffix}:");
     let secret = "a-benchmark-secret-that-is-long-enough-for-hs256";
+    // The command API writes uploaded datasets where the query API reads them.
+    let object_store_url = format!(
+        "file://{}/vizpro-objects-{}-{suffix}",
+        std::env::temp_dir().display(),
+        std::process::id(),
+    );
     let key = base64::engine::general_purpose::STANDARD.encode([5_u8; 32]);
     vizpro::Settings {
         command: vizpro_command_api::Config {
@@ -98,16 +104,8 @@ fn settings(database_url: &str) -> vizpro::Settings {
             secure_cookies: false,
             relay: true,
             relay_batch: 500,
-            relay_idle_ms: 1,
-            object_store_url: format!(
-                "file://{}/vizpro-objects-{}-{}",
-                std::env::temp_dir().display(),
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .as_nanos()
-            ),
+            relay_idle_ms: 5,
+            object_store_url: object_store_url.clone(),
             upload_temp_dir: String::new(),
             max_upload_bytes: 64 * 1024 * 1024,
             max_csv_field_bytes: 1024 * 1024,
@@ -129,15 +127,7 @@ fn settings(database_url: &str) -> vizpro::Settings {
             anonymous_rate_per_minute: 100_000_000,
             trust_forwarded_for: false,
             min_position_wait_ms: 5_000,
-            object_store_url: format!(
-                "file://{}/vizpro-objects-{}-{}",
-                std::env::temp_dir().display(),
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default()
-                    .as_nanos()
-            ),
+            object_store_url: object_store_url.clone(),
             query_threads: 2,
             query_memory_mib: 256,
             query_timeout_seconds: 20,

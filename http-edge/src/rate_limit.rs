@@ -177,17 +177,18 @@ impl RateLimiter {
             let now = Instant::now();
             leases.retain(|_, lease| lease.expires > now && lease.remaining > 0);
         }
-        if remaining == 0 {
-            leases.remove(&key);
-            return;
+        // Requests that found the lease spent at the same moment each lease cells from Redis; all of them
+        // were granted, so they add up instead of the last one replacing the others.
+        let now = Instant::now();
+        let lease = leases.entry(key).or_insert(Lease {
+            remaining: 0,
+            expires: now,
+        });
+        if lease.expires <= now {
+            lease.remaining = 0;
         }
-        leases.insert(
-            key,
-            Lease {
-                remaining,
-                expires: Instant::now() + LEASE_LIFETIME,
-            },
-        );
+        lease.remaining = lease.remaining.saturating_add(remaining);
+        lease.expires = now + LEASE_LIFETIME;
     }
 
     fn check_locally(&self, key: String, quota: Quota) -> Decision {
@@ -221,6 +222,17 @@ mod tests {
         assert_eq!(Quota::per_minute(99).lease_size(), 1);
         assert_eq!(Quota::per_minute(1200).lease_size(), 24);
         assert_eq!(Quota::per_minute(1_000_000).lease_size(), 100);
+    }
+
+    #[test]
+    fn cells_leased_at_the_same_moment_add_up() {
+        let limiter = RateLimiter::new(Arc::new(tokio::sync::RwLock::new(None)), "test:");
+        limiter.keep_lease("k".to_owned(), 2);
+        limiter.keep_lease("k".to_owned(), 1);
+        for _ in 0..3 {
+            assert!(limiter.spend_lease("k"));
+        }
+        assert!(!limiter.spend_lease("k"), "three cells in all");
     }
 
     #[test]

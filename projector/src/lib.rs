@@ -24,8 +24,8 @@
 //! appliers from applying one event twice, but leadership keeps them from contending at all.
 //!
 //! **Redis.** After a commit, the projector increments the generation of every dashboard whose document
-//! the event made stale (see `vizpro_read_models::cache`). Increments that fail while Redis is down are
-//! kept and retried; documents also expire after an hour.
+//! the event made stale and announces the bump (see `vizpro_read_models::cache`). Increments that fail
+//! while Redis is down are kept and retried; documents also expire after an hour.
 
 pub mod changes;
 mod config;
@@ -450,7 +450,7 @@ impl Projector {
         Ok(Ok(effects))
     }
 
-    /// Bumps the generation of every stale dashboard document; keeps those Redis did not take.
+    /// Bumps and announces the generation of every stale dashboard document; keeps those Redis did not take.
     async fn invalidate(&self, pending: &mut BTreeSet<Uuid>) {
         if pending.is_empty() {
             return;
@@ -460,12 +460,7 @@ impl Projector {
         };
         let mut pipeline = redis::pipe();
         for dashboard_id in pending.iter() {
-            pipeline
-                .incr(
-                    cache::dashboard_generation_key(&self.config.redis_key_prefix, *dashboard_id),
-                    1,
-                )
-                .ignore();
+            cache::mark_stale(&mut pipeline, &self.config.redis_key_prefix, *dashboard_id);
         }
         match tokio::time::timeout(
             REDIS_COMMAND_TIMEOUT,

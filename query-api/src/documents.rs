@@ -2,15 +2,29 @@
 //!
 //! A warm dashboard GET would otherwise fetch the whole document from Redis, parse it, cut it for the
 //! caller, serialise the cut and digest it, on every request. The parsed document is kept here instead,
-//! next to the bodies (and their `ETag`s) rendered for each [`Cut`] asked for so far; a request then only
-//! asks Redis for the dashboard's generation, which every instance must still do because the projector
-//! bumps it when the document goes stale. A held document is used only while its generation is the current
-//! one, so it is exactly as fresh as the copy in Redis would be.
+//! next to the bodies (and their `ETag`s) rendered for each [`Cut`] asked for so far.
+//!
+//! Whether a held document is still current is known in one of two ways. While this process is
+//! subscribed to the projector's announcements of stale dashboards (`cache::stale_dashboards_channel`),
+//! a document held since before the last announcement that could concern it is *trusted*: it is served
+//! without asking Redis anything, and an announcement for it lets go of it. Every generation bump is
+//! announced, so a trusted document is as fresh as Redis's copy, give or take the announcement's flight
+//! time; a read carrying `X-Min-Position` is still checked against the checkpoint the document was built
+//! at. While not subscribed (Redis away, or the subscription not confirmed yet), nothing is trusted and
+//! each use costs one small read of the generation.
+//!
+//! A document loaded while an announcement arrived might be older than that announcement, so it is held
+//! untrusted: the memory counts announcements, a loader notes the count before it reads Redis
+//! ([`DocumentMemory::observe`]), and the document is trusted only if the count has not moved since.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
+use anyhow::Context;
 use bytes::Bytes;
+use futures::StreamExt;
 use uuid::Uuid;
 use vizpro_http_edge::tokens::Caller;
 use vizpro_read_models::cache::DashboardDocument;
@@ -39,6 +53,8 @@ pub struct Rendered {
 #[derive(Debug)]
 pub struct HeldDocument {
     pub document: DashboardDocument,
+    /// Whether it may be served without checking its generation (see the module's documentation).
+    trusted: AtomicBool,
     rendered: Mutex<Vec<(Cut, Rendered)>>,
 }
 
@@ -46,6 +62,7 @@ impl HeldDocument {
     pub fn new(document: DashboardDocument) -> Self {
         HeldDocument {
             document,
+            trusted: AtomicBool::new(false),
             rendered: Mutex::new(Vec::new()),
         }
     }
@@ -91,35 +108,199 @@ impl HeldDocument {
     }
 }
 
+/// The count of announcements heard, noted by a loader before it reads Redis; `None` while not
+/// subscribed, when nothing loaded can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Observation(Option<u64>);
+
 /// The documents this process holds, by dashboard id.
 #[derive(Debug, Default)]
 pub struct DocumentMemory {
-    held: Mutex<HashMap<Uuid, Arc<HeldDocument>>>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    held: HashMap<Uuid, Arc<HeldDocument>>,
+    /// Announcements heard, and subscriptions gained or lost.
+    announcements: u64,
+    subscribed: bool,
+}
+
+impl Inner {
+    fn observation(&self) -> Observation {
+        Observation(self.subscribed.then_some(self.announcements))
+    }
 }
 
 impl DocumentMemory {
     /// The held document of dashboard `id`, whatever its generation.
     pub fn get(&self, id: Uuid) -> Option<Arc<HeldDocument>> {
-        self.held.lock().ok()?.get(&id).cloned()
+        self.inner.lock().ok()?.held.get(&id).cloned()
     }
 
-    /// Holds `document` in place of any older one of the same dashboard.
-    pub fn keep(&self, document: DashboardDocument) -> Arc<HeldDocument> {
+    /// The held document of dashboard `id` if it is trusted now: it needs no check of its generation.
+    pub fn trusted(&self, id: Uuid) -> Option<Arc<HeldDocument>> {
+        let inner = self.inner.lock().ok()?;
+        if !inner.subscribed {
+            return None;
+        }
+        inner
+            .held
+            .get(&id)
+            .filter(|held| held.trusted.load(Ordering::Acquire))
+            .cloned()
+    }
+
+    /// To be noted before reading a document or its generation from Redis.
+    pub fn observe(&self) -> Observation {
+        self.inner
+            .lock()
+            .map(|inner| inner.observation())
+            .unwrap_or(Observation(None))
+    }
+
+    /// Holds `document` in place of any older one of the same dashboard; trusted when nothing was
+    /// announced since `observed`.
+    pub fn keep(&self, document: DashboardDocument, observed: Observation) -> Arc<HeldDocument> {
         let id = document.id;
         let held = Arc::new(HeldDocument::new(document));
-        if let Ok(mut documents) = self.held.lock() {
-            if documents.len() >= MAX_DOCUMENTS && !documents.contains_key(&id) {
-                documents.clear();
+        if let Ok(mut inner) = self.inner.lock() {
+            let trusted = observed.0.is_some() && inner.observation() == observed;
+            held.trusted.store(trusted, Ordering::Release);
+            if inner.held.len() >= MAX_DOCUMENTS && !inner.held.contains_key(&id) {
+                inner.held.clear();
             }
-            documents.insert(id, held.clone());
+            inner.held.insert(id, held.clone());
         }
         held
     }
 
-    /// Lets go of dashboard `id` (it was deleted).
+    /// Trusts `held` from now on, if it is still the one held and nothing was announced since
+    /// `observed` (when its generation was read and found current).
+    pub fn confirm(&self, held: &Arc<HeldDocument>, observed: Observation) {
+        if let Ok(inner) = self.inner.lock()
+            && observed.0.is_some()
+            && inner.observation() == observed
+            && inner
+                .held
+                .get(&held.document.id)
+                .is_some_and(|current| Arc::ptr_eq(current, held))
+        {
+            held.trusted.store(true, Ordering::Release);
+        }
+    }
+
+    /// Lets go of dashboard `id`: it was deleted, or its document was announced stale.
     pub fn forget(&self, id: Uuid) {
-        if let Ok(mut documents) = self.held.lock() {
-            documents.remove(&id);
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.announcements += 1;
+            inner.held.remove(&id);
+        }
+    }
+
+    /// The subscription is confirmed: what was held before may have missed announcements.
+    pub fn subscribed(&self) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.announcements += 1;
+            inner.held.clear();
+            inner.subscribed = true;
+        }
+    }
+
+    /// The subscription is lost: announcements may go unheard from now on.
+    pub fn unsubscribed(&self) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.announcements += 1;
+            inner.held.clear();
+            inner.subscribed = false;
+        }
+    }
+}
+
+/// How long connecting, subscribing or a ping may take before the subscription counts as lost.
+const SUBSCRIPTION_TIMEOUT: Duration = Duration::from_secs(2);
+/// How often an idle subscription is checked with a ping: a connection that silently stopped delivering
+/// must not leave documents trusted for long.
+const PING_INTERVAL: Duration = Duration::from_secs(2);
+/// How long to wait before subscribing again after the subscription was lost.
+const RESUBSCRIBE_DELAY: Duration = Duration::from_millis(250);
+
+/// Keeps `memory` subscribed to the announcements of stale dashboards on `channel`, for as long as the
+/// memory exists, subscribing again whenever the subscription is lost.
+pub fn follow_announcements(memory: &Arc<DocumentMemory>, redis_url: &str, channel: String) {
+    let client = match redis::Client::open(redis_url) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::warn!(error = %error, "not following stale-dashboard announcements: the Redis URL is invalid");
+            return;
+        }
+    };
+    let memory = Arc::downgrade(memory);
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = listen(&client, &channel, &memory).await {
+                tracing::warn!(
+                    error = format!("{error:#}"),
+                    "the subscription to stale-dashboard announcements is lost; held documents are checked against Redis until it is back"
+                );
+            }
+            let Some(held) = memory.upgrade() else {
+                return;
+            };
+            held.unsubscribed();
+            drop(held);
+            tokio::time::sleep(RESUBSCRIBE_DELAY).await;
+        }
+    });
+}
+
+/// Subscribes and applies announcements until the subscription fails (an error) or the memory is gone.
+async fn listen(
+    client: &redis::Client,
+    channel: &str,
+    memory: &Weak<DocumentMemory>,
+) -> anyhow::Result<()> {
+    let pubsub = tokio::time::timeout(SUBSCRIPTION_TIMEOUT, client.get_async_pubsub())
+        .await
+        .context("connecting timed out")?
+        .context("cannot connect")?;
+    let (mut sink, mut stream) = pubsub.split();
+    tokio::time::timeout(SUBSCRIPTION_TIMEOUT, sink.subscribe(channel))
+        .await
+        .context("subscribing timed out")?
+        .context("cannot subscribe")?;
+    match memory.upgrade() {
+        Some(held) => held.subscribed(),
+        None => return Ok(()),
+    }
+    let mut ping = tokio::time::interval(PING_INTERVAL);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            message = stream.next() => {
+                let message = message.context("the subscription ended")?;
+                let Some(held) = memory.upgrade() else {
+                    return Ok(());
+                };
+                let dashboard_id = std::str::from_utf8(message.get_payload_bytes())
+                    .ok()
+                    .and_then(|text| Uuid::parse_str(text).ok());
+                match dashboard_id {
+                    Some(dashboard_id) => held.forget(dashboard_id),
+                    // Not an id: which document it meant is unknown, so none is trusted any more.
+                    None => held.subscribed(),
+                }
+            }
+            _ = ping.tick() => {
+                if memory.strong_count() == 0 {
+                    return Ok(());
+                }
+                tokio::time::timeout(SUBSCRIPTION_TIMEOUT, sink.ping::<redis::Value>())
+                    .await
+                    .context("a ping timed out")?
+                    .context("a ping failed")?;
+            }
         }
     }
 }
@@ -237,12 +418,82 @@ mod tests {
         let owner = Uuid::now_v7();
         let first = document(owner, owner);
         let id = first.id;
-        memory.keep(first.clone());
+        memory.keep(first.clone(), memory.observe());
         let mut newer = first;
         newer.generation = 4;
-        memory.keep(newer);
+        memory.keep(newer, memory.observe());
         assert_eq!(memory.get(id).unwrap().document.generation, 4);
         memory.forget(id);
         assert!(memory.get(id).is_none());
+    }
+
+    #[test]
+    fn nothing_is_trusted_while_not_subscribed() {
+        let memory = DocumentMemory::default();
+        let owner = Uuid::now_v7();
+        let held = document(owner, owner);
+        let id = held.id;
+        memory.keep(held, memory.observe());
+        assert!(memory.get(id).is_some());
+        assert!(memory.trusted(id).is_none());
+    }
+
+    #[test]
+    fn a_document_loaded_while_subscribed_is_trusted_until_it_is_announced_stale() {
+        let memory = DocumentMemory::default();
+        memory.subscribed();
+        let owner = Uuid::now_v7();
+        let held = document(owner, owner);
+        let id = held.id;
+        memory.keep(held, memory.observe());
+        assert!(memory.trusted(id).is_some());
+        memory.forget(id);
+        assert!(memory.trusted(id).is_none());
+        assert!(memory.get(id).is_none());
+    }
+
+    #[test]
+    fn a_document_loaded_across_an_announcement_is_held_but_not_trusted_until_confirmed() {
+        let memory = DocumentMemory::default();
+        memory.subscribed();
+        let owner = Uuid::now_v7();
+        let held = document(owner, owner);
+        let id = held.id;
+        let before_reading_redis = memory.observe();
+        // The announcement for this dashboard arrives while the loader waits for Redis.
+        memory.forget(id);
+        let kept = memory.keep(held, before_reading_redis);
+        assert!(memory.get(id).is_some());
+        assert!(
+            memory.trusted(id).is_none(),
+            "it may predate the announcement"
+        );
+        // A later read of the generation found it current.
+        memory.confirm(&kept, memory.observe());
+        assert!(memory.trusted(id).is_some());
+    }
+
+    #[test]
+    fn losing_or_regaining_the_subscription_lets_go_of_everything() {
+        let memory = DocumentMemory::default();
+        memory.subscribed();
+        let owner = Uuid::now_v7();
+        let held = document(owner, owner);
+        let id = held.id;
+        let observed = memory.observe();
+        memory.keep(held.clone(), observed);
+        memory.unsubscribed();
+        assert!(memory.get(id).is_none());
+        memory.keep(held.clone(), memory.observe());
+        assert!(memory.trusted(id).is_none());
+        memory.subscribed();
+        assert!(memory.get(id).is_none());
+        let kept = memory.keep(held, observed);
+        assert!(
+            memory.trusted(id).is_none(),
+            "observed under the earlier subscription"
+        );
+        memory.confirm(&kept, observed);
+        assert!(memory.trusted(id).is_none());
     }
 }

@@ -84,6 +84,12 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         .await
         .context("cannot connect to PostgreSQL")?;
     let redis = vizpro_http_edge::redis_slot::connect_in_background(&config.redis_url);
+    let documents = Arc::new(documents::DocumentMemory::default());
+    documents::follow_announcements(
+        &documents,
+        &config.redis_url,
+        vizpro_read_models::cache::stale_dashboards_channel(&config.redis_key_prefix),
+    );
     // Install the metrics recorder now, so that gauges set before the first scrape are kept.
     vizpro_http_edge::telemetry::metrics_handle();
     let storage = vizpro_dataset_storage::ObjectStorage::from_url(&config.object_store_url)
@@ -115,7 +121,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         )),
         limiter: RateLimiter::new(redis.clone(), &config.redis_key_prefix),
         redis,
-        documents: Default::default(),
+        documents,
         settings: Settings {
             client_ip_source: if config.trust_forwarded_for {
                 ClientIpSource::LastForwardedFor

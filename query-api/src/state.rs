@@ -41,9 +41,9 @@ pub struct Shared {
     pub limiter: RateLimiter,
     /// Cached dashboard documents; empty while Redis has not been reached.
     pub redis: RedisSlot,
-    /// Dashboard documents held in this process with their rendered answers, used while Redis says
-    /// their generation is current.
-    pub documents: crate::documents::DocumentMemory,
+    /// Dashboard documents held in this process with their rendered answers, used while they are
+    /// known to be current.
+    pub documents: Arc<crate::documents::DocumentMemory>,
     pub settings: Settings,
     /// Changes whenever the projector commits; reads waiting for `X-Min-Position` wake up on it.
     pub projection_progress: tokio::sync::watch::Receiver<u64>,

@@ -7,6 +7,10 @@
 //! is still the same, so a document built from a snapshot older than a change can never be cached after
 //! that change. The document also records the projection checkpoint it was built at, so that a read that
 //! must see a given position (read-your-writes) can tell whether the cached document includes it.
+//!
+//! Every bump is also published on [`stale_dashboards_channel`]: a query API instance that holds documents
+//! in its own memory trusts them without asking Redis for the generation while it is subscribed and has
+//! heard nothing about them (see the query API's `documents` module).
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -22,6 +26,23 @@ pub fn dashboard_document_key(prefix: &str, dashboard_id: Uuid) -> String {
 /// `<prefix>dashboard:{<id>}:gen`
 pub fn dashboard_generation_key(prefix: &str, dashboard_id: Uuid) -> String {
     format!("{prefix}dashboard:{{{dashboard_id}}}:gen")
+}
+
+/// `<prefix>dashboards:stale`: the channel on which every generation bump is announced, with the
+/// dashboard's id as the message, so that query API instances holding documents in memory let go of them.
+pub fn stale_dashboards_channel(prefix: &str) -> String {
+    format!("{prefix}dashboards:stale")
+}
+
+/// Adds to `pipeline` what marks a dashboard's document stale: the generation bump, then its announcement.
+/// Every bump must be announced; a document held in memory is trusted for exactly as long as no
+/// announcement for it has arrived.
+pub fn mark_stale(pipeline: &mut redis::Pipeline, prefix: &str, dashboard_id: Uuid) {
+    pipeline
+        .incr(dashboard_generation_key(prefix, dashboard_id), 1)
+        .ignore()
+        .publish(stale_dashboards_channel(prefix), dashboard_id.to_string())
+        .ignore();
 }
 
 /// Who may see a resource, as the document carries it so that permission checks need no database.

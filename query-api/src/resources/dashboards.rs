@@ -342,8 +342,9 @@ async fn serve(
 ///
 /// A copy (held in this process or cached in Redis) is used when its generation is the current one (a
 /// missing generation counts as 0) and, for a read-your-writes read, when it was built at or after the
-/// target checkpoint. A held copy costs one small read of the generation; otherwise the generation and
-/// the Redis copy come in one round trip.
+/// target checkpoint. A trusted held copy is known to be current without asking Redis (see
+/// `crate::documents`); another held copy costs one small read of the generation; otherwise the
+/// generation and the Redis copy come in one round trip.
 pub async fn load_document(
     state: &AppState,
     id: Uuid,
@@ -362,14 +363,22 @@ pub async fn load_document(
             CacheOutcome::Bypass,
         ))
     };
+    if let Some(held) = state.documents.trusted(id)
+        && target.is_none_or(|target| held.document.built_at >= target)
+    {
+        return Ok((Some(held), CacheOutcome::Hit));
+    }
     let Some(mut connection) = redis_slot::connection(&state.redis).await else {
         return bypass().await;
     };
+    // Noted before Redis is read, so that a document read across an announcement is not trusted.
+    let observed = state.documents.observe();
     if let Some(held) = state.documents.get(id) {
         let Some(generation) = read_generation(&mut connection, &generation_key).await else {
             return bypass().await;
         };
         if usable(&held.document, generation) {
+            state.documents.confirm(&held, observed);
             return Ok((Some(held), CacheOutcome::Hit));
         }
     }
@@ -381,7 +390,10 @@ pub async fn load_document(
     if let Some(document) = cached
         && usable(&document, generation)
     {
-        return Ok((Some(state.documents.keep(document)), CacheOutcome::Hit));
+        return Ok((
+            Some(state.documents.keep(document, observed)),
+            CacheOutcome::Hit,
+        ));
     }
     let document = build_document(&state.pool, id, generation).await?;
     let Some(document) = document else {
@@ -389,7 +401,10 @@ pub async fn load_document(
         return Ok((None, CacheOutcome::Miss));
     };
     store_if_current(&mut connection, &generation_key, &document_key, &document).await;
-    Ok((Some(state.documents.keep(document)), CacheOutcome::Miss))
+    Ok((
+        Some(state.documents.keep(document, observed)),
+        CacheOutcome::Miss,
+    ))
 }
 
 /// The current generation of a dashboard; `None` when Redis failed or was too slow.

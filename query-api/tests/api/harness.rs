@@ -416,15 +416,33 @@ impl TestApp {
 
     /// Bumps a dashboard's generation, as the projector does after a change to what its document shows.
     pub async fn bump_generation(&self, dashboard_id: Uuid) {
-        let key = vizpro_read_models::cache::dashboard_generation_key(
+        // As the projector does it: the bump and its announcement.
+        let mut pipeline = redis::pipe();
+        vizpro_read_models::cache::mark_stale(
+            &mut pipeline,
             &self.config.redis_key_prefix,
             dashboard_id,
         );
-        let _: i64 = redis::cmd("INCR")
-            .arg(key)
-            .query_async(&mut self.redis().await)
-            .await
-            .unwrap();
+        let () = pipeline.query_async(&mut self.redis().await).await.unwrap();
+    }
+}
+
+impl TestApp {
+    /// The first answer for `path` that is not served from the document this process held before a
+    /// generation bump: the bump's announcement reaches the application a moment after the bump.
+    pub async fn first_read_after_the_bump(&self, path: &str, token: &str) -> reqwest::Response {
+        for _ in 0..200 {
+            let response = self.get(path, token).await;
+            if response
+                .headers()
+                .get("x-cache")
+                .is_none_or(|value| value != "hit")
+            {
+                return response;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("{path} was still served from the held document two seconds after the bump");
     }
 }
 

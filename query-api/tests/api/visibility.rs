@@ -219,6 +219,13 @@ async fn deleted_resources_are_gone_from_lists_and_details() {
     app.delete("rm_charts", owned.chart).await;
     app.delete("rm_dashboards", owned.dashboard).await;
     app.bump_generation(owned.dashboard).await;
+    let dashboard_path = format!("/api/v1/dashboards/{}", owned.dashboard);
+    assert_problem(
+        app.first_read_after_the_bump(&dashboard_path, &owner.token)
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 
     for reader in [&owner, &admin] {
         for list in LISTS {
