@@ -3,8 +3,9 @@
 //!
 //! A rebuild reads the whole event store in commit order in one streamed query and folds every event into
 //! the selected projections' tables held in memory ([`MemoryTables`]): the same [`projections::plan`] the
-//! live projector executes, without a round trip per event. It then creates `<table>_rebuild` copies (same
-//! columns and indexes) and writes the final rows into them with `COPY`. Last, in one short transaction
+//! live projector executes, without a round trip per event; reading and folding run side by side. It then
+//! creates `<table>_rebuild` copies (same columns and indexes), writes the final rows into them with
+//! `COPY`, and builds the indexes that back no constraint only after the rows are in. Last, in one short transaction
 //! per projection that holds its checkpoint row (which pauses the live projector for that projection
 //! only), it catches the shadow up to the live checkpoint event by event, renames the tables and keeps the
 //! checkpoint. Readers wait on the rename for milliseconds at most.
@@ -31,6 +32,8 @@ pub struct RebuildReport {
 
 /// Events read per query while catching a shadow table up.
 const BATCH: i64 = 5_000;
+/// Events handed from the history reader to the folding at a time.
+const HAND_OVER: usize = 1_024;
 
 fn selected(which: &str) -> anyhow::Result<Vec<&'static ProjectionSpec>> {
     if which == "all" {
@@ -126,48 +129,75 @@ impl Projector {
         let mut memory = MemoryTables::default();
         let mut cursor = CommitCheckpoint::default();
         let mut read = 0_u64;
-        let mut events = self.store.stream_committed(CommitCheckpoint::default());
-        while let Some(event) = events.next().await {
-            let event = event?;
-            cursor = event.checkpoint();
-            read += 1;
-            for spec in specs {
-                if !spec.follows.contains(&event.stream_type.as_str()) {
-                    continue;
+        // Reading and decoding the history runs beside the folding, on its own task, so that the two
+        // share the cores instead of taking turns; batches keep the hand-over cheap.
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<StoredEvent>>(8);
+        let store = self.store.clone();
+        let reader = tokio::spawn(async move {
+            let mut events = store.stream_committed(CommitCheckpoint::default());
+            let mut batch = Vec::with_capacity(HAND_OVER);
+            while let Some(event) = events.next().await {
+                batch.push(event?);
+                if batch.len() == HAND_OVER
+                    && sender
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(HAND_OVER)))
+                        .await
+                        .is_err()
+                {
+                    return Ok(());
                 }
-                match projections::plan(spec.name, &event) {
-                    Ok(planned) => {
-                        for change in planned.changes {
-                            memory.apply(change);
+            }
+            if !batch.is_empty() {
+                drop(sender.send(batch).await);
+            }
+            Ok::<_, vizpro_event_store::StoreError>(())
+        });
+        while let Some(batch) = receiver.recv().await {
+            for event in batch {
+                cursor = event.checkpoint();
+                read += 1;
+                for spec in specs {
+                    if !spec.follows.contains(&event.stream_type.as_str()) {
+                        continue;
+                    }
+                    match projections::plan(spec.name, &event) {
+                        Ok(planned) => {
+                            for change in planned.changes {
+                                memory.apply(change);
+                            }
+                        }
+                        // The live projection dead-letters such an event and moves on; so does the rebuild.
+                        Err(error) => {
+                            tracing::warn!(projection = spec.name, event_id = %event.event_id, error = %error, "skipped while rebuilding");
                         }
                     }
-                    // The live projection dead-letters such an event and moves on; so does the rebuild.
-                    Err(error) => {
-                        tracing::warn!(projection = spec.name, event_id = %event.event_id, error = %error, "skipped while rebuilding");
+                }
+                if read % 4096 == 0 && last_report.elapsed().as_secs_f64() >= 2.0 {
+                    let rate = read as f64 / started.elapsed().as_secs_f64().max(0.001);
+                    let remaining = (estimated_total - read as f64).max(0.0);
+                    let names: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
+                    tracing::info!(
+                        projections = names.join(","),
+                        events = read,
+                        estimated_total = estimated_total.round(),
+                        events_per_second = rate.round(),
+                        eta_seconds = (remaining / rate.max(1.0)).round(),
+                        "rebuilding"
+                    );
+                    for spec in specs {
+                        metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
+                            .set(read as f64);
                     }
+                    last_report = Instant::now();
                 }
-            }
-            if read % 4096 == 0 && last_report.elapsed().as_secs_f64() >= 2.0 {
-                let rate = read as f64 / started.elapsed().as_secs_f64().max(0.001);
-                let remaining = (estimated_total - read as f64).max(0.0);
-                let names: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
-                tracing::info!(
-                    projections = names.join(","),
-                    events = read,
-                    estimated_total = estimated_total.round(),
-                    events_per_second = rate.round(),
-                    eta_seconds = (remaining / rate.max(1.0)).round(),
-                    "rebuilding"
-                );
-                for spec in specs {
-                    metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
-                        .set(read as f64);
-                }
-                last_report = Instant::now();
             }
         }
-        drop(events);
+        reader.await.context("the history reader stopped")??;
         let mut connection = self.pool.acquire().await?;
+        // Index builds sort in memory rather than on disk with room for a large table.
+        sqlx::query("set maintenance_work_mem = '256MB'")
+            .execute(&mut *connection)
+            .await?;
         for spec in specs {
             for table_name in spec.tables {
                 let table = changes::table(table_name)
@@ -181,7 +211,25 @@ impl Projector {
                 ))
                 .execute(&mut *connection)
                 .await?;
+                // Indexes that back no constraint (search and lookup indexes) are built once after the
+                // rows are in, which is several times faster than keeping them up to date row by row.
+                let deferred: Vec<(String, String)> = sqlx::query_as(
+                    "select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index \
+                      where indrelid = $1::regclass \
+                        and not exists (select 1 from pg_constraint where conindid = indexrelid)",
+                )
+                .bind(&shadow)
+                .fetch_all(&mut *connection)
+                .await?;
+                for (index, _) in &deferred {
+                    sqlx::query(&format!("drop index {index}"))
+                        .execute(&mut *connection)
+                        .await?;
+                }
                 let rows = memory.write(table, &shadow, &mut connection).await?;
+                for (_, definition) in &deferred {
+                    sqlx::query(definition).execute(&mut *connection).await?;
+                }
                 tracing::debug!(table = table_name, rows, "shadow table written");
             }
             metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
