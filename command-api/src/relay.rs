@@ -290,9 +290,8 @@ async fn save_checkpoint(
     // A checkpoint lost in a database crash only means republishing a few events, which JetStream drops
     // as duplicates by their message ids; so the commit does not wait for the disk, which would put a
     // flush into every event's way to the read models.
-    let mut transaction = pool.begin().await?;
-    sqlx::query("set local synchronous_commit = off")
-        .execute(&mut *transaction)
+    let mut transaction = pool
+        .begin_with("begin; set local synchronous_commit = off")
         .await?;
     sqlx::query(
         "insert into relay_checkpoints (name, transaction_id, position, updated_at) \

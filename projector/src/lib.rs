@@ -314,12 +314,12 @@ impl Projector {
         with_savepoints: bool,
     ) -> anyhow::Result<Result<Effects, projections::ProjectionError>> {
         let mut effects = Effects::default();
-        let mut transaction = self.pool.begin().await?;
         // Read models and their checkpoints commit together, so a database crash can lose only a tail of
         // both, which the next leader re-applies from the event store. Waiting for the disk would put a
-        // flush into every event's way to the reader.
-        sqlx::query("set local synchronous_commit = off")
-            .execute(&mut *transaction)
+        // flush into every event's way to the reader. (One round trip begins and sets it.)
+        let mut transaction = self
+            .pool
+            .begin_with("begin; set local synchronous_commit = off")
             .await?;
         let names: Vec<&str> = PROJECTIONS.iter().map(|spec| spec.name).collect();
         let rows: Vec<(String, i64, i64)> = sqlx::query_as(

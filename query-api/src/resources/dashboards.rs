@@ -548,9 +548,9 @@ async fn build_document(
     id: Uuid,
     generation: i64,
 ) -> Result<Option<DashboardDocument>, ApiError> {
-    let mut transaction = pool.begin().await?;
-    sqlx::query("set transaction isolation level repeatable read, read only")
-        .execute(&mut *transaction)
+    // One snapshot for every part of the document.
+    let mut transaction = pool
+        .begin_with("begin isolation level repeatable read, read only")
         .await?;
     let dashboard: Option<DashboardRow> = sqlx::query_as(
         "select id, owner_id, name, description, slug, filters, version, created_at, updated_at \
