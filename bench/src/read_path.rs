@@ -620,7 +620,8 @@ async fn rebuild(arguments: &Arguments) -> anyhow::Result<()> {
     let scanning = Instant::now();
     let mut rows = sqlx::query(
         "select position, transaction_id::text::bigint, event_id, stream_type, stream_id, version, event_type, \
-                schema_version, payload, metadata, recorded_at from events order by transaction_id, position",
+                schema_version, payload, metadata, recorded_at from events \
+         order by events.transaction_id, events.position",
     )
     .fetch(&pool);
     let mut scanned = 0_u64;

@@ -142,6 +142,9 @@ pub struct LoadedStream<E> {
     pub events: Vec<E>,
 }
 
+/// The columns of a stored event. The commit-order transaction id is read as a `bigint` under its own
+/// name, so an `order by` must name the table's column (`events.transaction_id`): the bare name would sort
+/// by the converted output column, which no index serves, and every read would sort the whole backlog.
 const EVENT_COLUMNS: &str = "position, transaction_id::text::bigint as transaction_id, event_id, stream_type, \
      stream_id, version, event_type, schema_version, payload, metadata, recorded_at";
 
@@ -270,7 +273,7 @@ impl EventStore {
             "select {EVENT_COLUMNS} from events \
               where (transaction_id, position) > ($1::text::xid8, $2) \
                 and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-              order by transaction_id, position \
+              order by events.transaction_id, events.position \
               limit $3"
         ))
         .bind(after.transaction_id.to_string())
@@ -311,7 +314,7 @@ const STREAM_COMMITTED: &str = "select position, transaction_id::text::bigint as
      stream_type, stream_id, version, event_type, schema_version, payload, metadata, recorded_at from events \
      where (transaction_id, position) > ($1::text::xid8, $2) \
        and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-     order by transaction_id, position";
+     order by events.transaction_id, events.position";
 
 /// Appends one event per statement. The statement reads the stream's head, checks the expectation and the
 /// stream type, and computes the chained hash, all in one round trip; it inserts nothing when the head is
@@ -452,7 +455,10 @@ async fn classify_append_error(
 }
 
 fn stored_event(row: &PgRow) -> Result<StoredEvent, StoreError> {
-    let metadata: Value = row.try_get("metadata").map_err(StoreError::from_sqlx)?;
+    // Decoded straight into its type, without building a JSON tree first: every read of the history
+    // decodes it, and a rebuild decodes a million.
+    let metadata: sqlx::types::Json<EventMetadata> =
+        row.try_get("metadata").map_err(StoreError::from_sqlx)?;
     Ok(StoredEvent {
         position: row.try_get("position").map_err(StoreError::from_sqlx)?,
         transaction_id: row
@@ -467,7 +473,7 @@ fn stored_event(row: &PgRow) -> Result<StoredEvent, StoreError> {
             .try_get("schema_version")
             .map_err(StoreError::from_sqlx)?,
         payload: row.try_get("payload").map_err(StoreError::from_sqlx)?,
-        metadata: serde_json::from_value(metadata).map_err(StoreError::Metadata)?,
+        metadata: metadata.0,
         recorded_at: row.try_get("recorded_at").map_err(StoreError::from_sqlx)?,
     })
 }
