@@ -46,6 +46,9 @@ struct Arguments {
     /// Measurements to run, comma-separated: `lag`, `cached-get`, `rebuild`; all by default.
     #[arg(long, value_delimiter = ',', default_value = "lag,cached-get,rebuild")]
     only: Vec<String>,
+    /// Print the platform's logs (JSON lines on standard output), such as the rebuild's progress.
+    #[arg(long)]
+    log: bool,
 }
 
 fn percentile(sorted: &[f64], fraction: f64) -> f64 {
@@ -211,6 +214,9 @@ async fn post(
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let arguments = Arguments::parse();
+    if arguments.log {
+        vizpro_http_edge::telemetry::init_tracing("info,sqlx=warn,async_nats=warn", true);
+    }
     let database_url = fresh_database(&arguments.server).await?;
     let base = serve(vizpro::build_with(settings(&database_url)).await?).await?;
     let client = reqwest::Client::builder()
