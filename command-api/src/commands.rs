@@ -209,11 +209,15 @@ impl<'a, D: Decider> CommandRun<'a, D> {
     }
 }
 
-/// Loads the stream, decides, and appends.
+/// Loads the stream (from the state held since the last command on it, when there is one), decides,
+/// and appends.
 pub async fn execute<D: Decider>(
     state: &AppState,
     run: CommandRun<'_, D>,
-) -> Result<Accepted, ApiError> {
+) -> Result<Accepted, ApiError>
+where
+    D::State: Send + Sync + 'static,
+{
     let idempotency = match &run.meta.idempotency_key {
         Some(key) => {
             let actor_key = run
@@ -244,9 +248,28 @@ pub async fn execute<D: Decider>(
         None => None,
     };
 
-    let (current, version) = match state.store.load::<D::Event>(run.stream_id).await? {
-        Some(loaded) => (D::replay(&loaded.events), loaded.version),
-        None => (D::State::default(), 0),
+    let stream_type = D::Event::STREAM_TYPE;
+    let held = state.aggregates.get::<D::State>(run.stream_id, stream_type);
+    let (current, version) = match held {
+        Some((held_state, held_version)) => {
+            match state
+                .store
+                .load_after::<D::Event>(run.stream_id, held_version)
+                .await?
+            {
+                Some(tail) => (
+                    tail.events
+                        .iter()
+                        .fold(held_state, |folded, event| D::evolve(folded, event)),
+                    tail.version,
+                ),
+                None => (D::State::default(), 0),
+            }
+        }
+        None => match state.store.load::<D::Event>(run.stream_id).await? {
+            Some(loaded) => (D::replay(&loaded.events), loaded.version),
+            None => (D::State::default(), 0),
+        },
     };
     if let Some(expected) = run.meta.if_match
         && expected != version
@@ -284,7 +307,6 @@ pub async fn execute<D: Decider>(
     } else {
         ExpectedVersion::Exact(version)
     };
-    let stream_type = D::Event::STREAM_TYPE;
 
     if run.side_writes.is_empty() && idempotency.is_none() {
         let appended = state
@@ -292,6 +314,9 @@ pub async fn execute<D: Decider>(
             .append(stream_type, run.stream_id, expected, &new_events)
             .await?;
         state.relay.wake.notify_one();
+        state
+            .aggregates
+            .keep(run.stream_id, stream_type, appended.version, evolving);
         return Ok(accepted(&run, appended));
     }
 
@@ -351,6 +376,9 @@ pub async fn execute<D: Decider>(
     }
     transaction.commit().await?;
     state.relay.wake.notify_one();
+    state
+        .aggregates
+        .keep(run.stream_id, stream_type, answer.version, evolving);
     Ok(answer)
 }
 

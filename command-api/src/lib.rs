@@ -3,6 +3,7 @@
 //! [`build`] connects to PostgreSQL (running migrations), Redis and NATS, starts the relay and
 //! binds the HTTP listener; [`BoundService::run_until_stopped`] serves until SIGINT/SIGTERM.
 
+pub mod aggregates;
 pub mod auth;
 pub mod commands;
 pub mod config;
@@ -101,6 +102,7 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
 
     let state = AppState::new(Shared {
         store: EventStore::new(pool),
+        aggregates: Default::default(),
         tokens: Arc::new(TokenKeys::from_secret(
             &secret,
             &config.jwt_issuer,

@@ -34,6 +34,8 @@ pub struct AppState(Arc<Shared>);
 #[derive(Debug)]
 pub struct Shared {
     pub store: EventStore,
+    /// Decided states kept between commands, so that a command reads only what its stream gained since.
+    pub aggregates: crate::aggregates::AggregateStates,
     pub tokens: Arc<TokenKeys>,
     pub limiter: RateLimiter,
     pub sealer: ConnectionSealer,

@@ -244,6 +244,41 @@ impl EventStore {
         }))
     }
 
+    /// The events of a stream after `after_version`, decoded as `E`, with the stream's version after them
+    /// (`after_version` when there are none). For a caller that already holds the state the stream had at
+    /// `after_version`: events are never changed once stored, so that state and these events are the
+    /// stream's whole story. A stream of another type answers `None`.
+    pub async fn load_after<E: DomainEvent>(
+        &self,
+        stream_id: Uuid,
+        after_version: i32,
+    ) -> Result<Option<LoadedStream<E>>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {EVENT_COLUMNS} from events where stream_id = $1 and version > $2 order by version"
+        ))
+        .bind(stream_id)
+        .bind(after_version)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::from_sqlx)?;
+        let mut events = Vec::with_capacity(rows.len());
+        let mut version = after_version;
+        for row in &rows {
+            let stream_type: String = row.get("stream_type");
+            if stream_type != E::STREAM_TYPE {
+                return Ok(None);
+            }
+            let stored = stored_event(row)?;
+            version = stored.version;
+            events.push(stored.decode::<E>()?);
+        }
+        Ok(Some(LoadedStream {
+            stream_type: E::STREAM_TYPE.to_owned(),
+            version,
+            events,
+        }))
+    }
+
     /// Reads every stored event of one stream, undecoded (for audit and verification).
     pub async fn read_stream(&self, stream_id: Uuid) -> Result<Vec<StoredEvent>, StoreError> {
         let rows = sqlx::query(&format!(

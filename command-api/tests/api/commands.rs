@@ -2,7 +2,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{assert_problem, spawn_app};
+use crate::harness::{Options, TestApp, assert_problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn an_editor_builds_a_dashboard_and_every_change_is_an_event_with_version_and_position() {
@@ -351,4 +351,60 @@ async fn the_openapi_document_describes_every_command_endpoint() {
         assert!(paths.contains_key(path), "{path} is documented");
     }
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn a_command_builds_on_what_another_instance_appended_since_this_one_last_saw_the_stream() {
+    let first = spawn_app().await;
+    let database = first
+        .config
+        .database_url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let second = spawn_app_with(Options {
+        database: Some(database),
+        ..Options::default()
+    })
+    .await;
+    let editor = first.signed_up("editor@example.com").await;
+    let dashboard = first.create_dashboard(&editor, "Ops").await;
+    let rename = |app: &TestApp, name: &'static str, version: &'static str| {
+        app.client
+            .patch(app.url(&format!("/api/v1/dashboards/{dashboard}")))
+            .bearer_auth(&editor.token)
+            .header("if-match", version)
+            .json(&json!({"name": name}))
+            .send()
+    };
+    // The first instance holds the dashboard as it created it; the second one renames it.
+    assert_eq!(
+        rename(&second, "Ops 2", "\"1\"").await.unwrap().status(),
+        StatusCode::OK
+    );
+    // The first instance knows the rename: the version it checks is 2, and renaming to the name the
+    // dashboard already has changes nothing.
+    let events_before = first.event_count().await;
+    let unchanged = rename(&first, "Ops 2", "\"2\"").await.unwrap();
+    assert_eq!(unchanged.status(), StatusCode::OK);
+    assert_eq!(first.event_count().await, events_before);
+    assert_eq!(
+        rename(&first, "Ops 3", "\"2\"").await.unwrap().status(),
+        StatusCode::OK
+    );
+    let stale = assert_problem(
+        rename(&second, "Ops 4", "\"2\"").await.unwrap(),
+        StatusCode::PRECONDITION_FAILED,
+    )
+    .await;
+    assert_eq!(stale["actual_version"], 3);
+    let names: Vec<Value> = sqlx::query_scalar(
+        "select payload -> 'name' from events where stream_id = $1 order by version",
+    )
+    .bind(dashboard)
+    .fetch_all(&first.pool)
+    .await
+    .unwrap();
+    assert_eq!(names, [json!("Ops"), json!("Ops 2"), json!("Ops 3")]);
 }
