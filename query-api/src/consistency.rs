@@ -101,24 +101,25 @@ fn min_position(value: Option<&HeaderValue>) -> Result<Option<i64>, Problem> {
 /// Resolves `position` to its place in commit order and polls the checkpoints until every projection
 /// has applied it, or the configured wait is over.
 async fn wait_until_applied(state: &AppState, position: i64) -> Result<Checkpoint, ApiError> {
-    let target = vizpro_read_models::checkpoint_of_position(&state.pool, position)
-        .await?
-        .ok_or_else(|| {
-            Problem::bad_request(
-                "unknown-position",
-                format!("No event has the position {position} named by X-Min-Position."),
-            )
-            .with_extension("header", "X-Min-Position")
-            .with_extension("position", position)
-        })?;
-    let deadline = Instant::now() + state.settings.min_position_wait;
     let mut progress = state.projection_progress.clone();
+    // Marked seen before the first check, so that a commit between the check and the wait still wakes us.
+    progress.borrow_and_update();
+    let (target, applied) =
+        vizpro_read_models::checkpoint_of_position_and_whether_applied(&state.pool, position)
+            .await?
+            .ok_or_else(|| {
+                Problem::bad_request(
+                    "unknown-position",
+                    format!("No event has the position {position} named by X-Min-Position."),
+                )
+                .with_extension("header", "X-Min-Position")
+                .with_extension("position", position)
+            })?;
+    if applied {
+        return Ok(target);
+    }
+    let deadline = Instant::now() + state.settings.min_position_wait;
     loop {
-        // Marked seen before the check, so that a commit between the check and the wait still wakes us.
-        progress.borrow_and_update();
-        if vizpro_read_models::read_your_writes(&state.pool, target).await? {
-            return Ok(target);
-        }
         let now = Instant::now();
         if now >= deadline {
             metrics::counter!("vizpro_query_projection_behind_total").increment(1);
@@ -126,6 +127,10 @@ async fn wait_until_applied(state: &AppState, position: i64) -> Result<Checkpoin
         }
         let wait = RECHECK_INTERVAL.min(deadline - now);
         drop(tokio::time::timeout(wait, progress.changed()).await);
+        progress.borrow_and_update();
+        if vizpro_read_models::read_your_writes(&state.pool, target).await? {
+            return Ok(target);
+        }
     }
 }
 

@@ -128,19 +128,32 @@ pub async fn checkpoints(pool: &PgPool) -> Result<Vec<(String, Checkpoint)>, Rea
         .collect())
 }
 
-/// The commit-order place of the event at `position`, if there is one.
-pub async fn checkpoint_of_position(
+/// The commit-order place of the event at `position` and whether every projection has applied it, in one
+/// round trip; `None` when no event has that position.
+pub async fn checkpoint_of_position_and_whether_applied(
     pool: &PgPool,
     position: i64,
-) -> Result<Option<Checkpoint>, ReadModelError> {
-    let transaction_id: Option<i64> =
-        sqlx::query_scalar("select transaction_id::text::bigint from events where position = $1")
-            .bind(position)
-            .fetch_optional(pool)
-            .await?;
-    Ok(transaction_id.map(|transaction_id| Checkpoint {
-        transaction_id,
-        position,
+) -> Result<Option<(Checkpoint, bool)>, ReadModelError> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "select e.transaction_id::text::bigint, \
+                (select count(*) from unnest($2::text[]) as p(name) \
+                   left join projection_checkpoints c on c.projection = p.name \
+                  where c.projection is null \
+                     or (c.transaction_id, c.position) < (e.transaction_id::text::bigint, e.position)) \
+           from events e where e.position = $1",
+    )
+    .bind(position)
+    .bind(PROJECTIONS.iter().map(|spec| spec.name).collect::<Vec<_>>())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(transaction_id, behind)| {
+        (
+            Checkpoint {
+                transaction_id,
+                position,
+            },
+            behind == 0,
+        )
     }))
 }
 
