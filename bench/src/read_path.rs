@@ -305,11 +305,11 @@ async fn lag(
                     .header("x-min-position", position)
                     .send()
                     .await?;
-                anyhow::ensure!(
-                    read.status().is_success(),
-                    "the read answered {}",
-                    read.status()
-                );
+                let status = read.status();
+                if !status.is_success() {
+                    let problem = read.text().await.unwrap_or_default();
+                    anyhow::bail!("the read answered {status}: {problem}");
+                }
                 lags.push(answered.elapsed().as_secs_f64() * 1000.0);
             }
             anyhow::Ok(lags)
