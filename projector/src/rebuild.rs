@@ -5,10 +5,10 @@
 //! the selected projections' tables held in memory ([`MemoryTables`]): the same [`projections::plan`] the
 //! live projector executes, without a round trip per event; reading and folding run side by side. It then
 //! creates `<table>_rebuild` copies (same columns and indexes), writes the final rows into them with
-//! `COPY`, and builds the indexes that back no constraint only after the rows are in. Last, in one short transaction
-//! per projection that holds its checkpoint row (which pauses the live projector for that projection
-//! only), it catches the shadow up to the live checkpoint event by event, renames the tables and keeps the
-//! checkpoint. Readers wait on the rename for milliseconds at most.
+//! `COPY`, and builds the indexes that back no constraint only after the rows are in. Last, in one short
+//! transaction per projection that holds its checkpoint row (which pauses the live projector for that
+//! projection only), it catches the shadow up to the live checkpoint event by event, renames the tables
+//! and keeps the checkpoint. Readers wait on the rename for milliseconds at most.
 
 use std::time::Instant;
 
