@@ -165,7 +165,19 @@ impl Projector {
                 .messages()
                 .await
                 .context("fetching from JetStream")?;
-            while let Some(first) = messages.next().await {
+            loop {
+                let first = match tokio::time::timeout(STORE_FALLBACK, messages.next()).await {
+                    Ok(Some(first)) => first,
+                    Ok(None) => break,
+                    Err(_late) => {
+                        // No message for a while: the relay or JetStream may be slow, so what is already
+                        // committed is applied from the event store rather than left waiting behind them.
+                        let effects = self.catch_up_from_store().await?;
+                        pending_invalidations.extend(effects.stale_dashboards);
+                        self.invalidate(pending_invalidations).await;
+                        continue;
+                    }
+                };
                 // Take every message that has already arrived, so that a burst is applied in one
                 // transaction (one commit) instead of one per event.
                 let mut batch = vec![
@@ -479,6 +491,10 @@ impl Projector {
         }
     }
 }
+
+/// How long the projector waits for the next message before it applies what is committed straight from
+/// the event store (cheap when nothing is: one read of the checkpoints and one of the store).
+const STORE_FALLBACK: Duration = Duration::from_millis(200);
 
 /// Reads an event back from a relay message: the envelope is the body, the commit-order transaction id a
 /// header.
