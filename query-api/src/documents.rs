@@ -313,19 +313,7 @@ mod tests {
     use vizpro_read_models::cache::{DocumentAcl, DocumentTile, TileChart};
 
     fn acl(owner_id: Uuid, grants: &[(&str, &str, &str)]) -> DocumentAcl {
-        DocumentAcl {
-            owner_id,
-            grants: grants
-                .iter()
-                .map(|(kind, grantee, access)| {
-                    (
-                        (*kind).to_owned(),
-                        (*grantee).to_owned(),
-                        (*access).to_owned(),
-                    )
-                })
-                .collect(),
-        }
+        DocumentAcl::with_grants(owner_id, grants)
     }
 
     fn document(owner: Uuid, chart_owner: Uuid) -> DashboardDocument {

@@ -54,6 +54,23 @@ pub struct DocumentAcl {
 }
 
 impl DocumentAcl {
+    /// An ACL from `(grantee_kind, grantee, access)` triples, as tests and fixtures write them.
+    pub fn with_grants(owner_id: Uuid, grants: &[(&str, &str, &str)]) -> Self {
+        DocumentAcl {
+            owner_id,
+            grants: grants
+                .iter()
+                .map(|(kind, grantee, access)| {
+                    (
+                        (*kind).to_owned(),
+                        (*grantee).to_owned(),
+                        (*access).to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
     /// The access (`"edit"` or `"view"`) the caller has, if any. Admins and auditors see everything.
     pub fn access_for(&self, user_id: Uuid, role: &str) -> Option<&'static str> {
         if role == "admin" || self.owner_id == user_id {

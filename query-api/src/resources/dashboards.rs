@@ -411,9 +411,15 @@ pub async fn load_document(
 async fn read_generation(connection: &mut ConnectionManager, generation_key: &str) -> Option<i64> {
     let mut command = redis::cmd("GET");
     command.arg(generation_key);
-    let reply = command.query_async::<Option<i64>>(connection);
+    let generation = redis_reply(command.query_async::<Option<i64>>(connection)).await?;
+    Some(generation.unwrap_or(0))
+}
+
+/// A Redis reply within the command timeout; `None`, logged, when Redis failed or was too slow, so
+/// that the caller serves the dashboard from PostgreSQL.
+async fn redis_reply<T>(reply: impl Future<Output = redis::RedisResult<T>>) -> Option<T> {
     match tokio::time::timeout(REDIS_COMMAND_TIMEOUT, reply).await {
-        Ok(Ok(generation)) => Some(generation.unwrap_or(0)),
+        Ok(Ok(value)) => Some(value),
         Ok(Err(error)) => {
             tracing::warn!(error = %error, "Redis failed; serving the dashboard from PostgreSQL");
             None
@@ -435,27 +441,16 @@ async fn read_cached(
 ) -> Option<(i64, Option<DashboardDocument>)> {
     let mut command = redis::cmd("MGET");
     command.arg(generation_key).arg(document_key);
-    let reply = command.query_async::<(Option<i64>, Option<String>)>(connection);
-    match tokio::time::timeout(REDIS_COMMAND_TIMEOUT, reply).await {
-        Ok(Ok((generation, document))) => {
-            let document = document.and_then(|json| {
-                serde_json::from_str::<DashboardDocument>(&json)
-                    .inspect_err(|error| {
-                        tracing::warn!(error = %error, key = document_key, "a cached dashboard document cannot be read; rebuilding it");
-                    })
-                    .ok()
-            });
-            Some((generation.unwrap_or(0), document))
-        }
-        Ok(Err(error)) => {
-            tracing::warn!(error = %error, "Redis failed; serving the dashboard from PostgreSQL");
-            None
-        }
-        Err(_) => {
-            tracing::warn!("Redis timed out; serving the dashboard from PostgreSQL");
-            None
-        }
-    }
+    let (generation, document) =
+        redis_reply(command.query_async::<(Option<i64>, Option<String>)>(connection)).await?;
+    let document = document.and_then(|json| {
+        serde_json::from_str::<DashboardDocument>(&json)
+            .inspect_err(|error| {
+                tracing::warn!(error = %error, key = document_key, "a cached dashboard document cannot be read; rebuilding it");
+            })
+            .ok()
+    });
+    Some((generation.unwrap_or(0), document))
 }
 
 /// Offers the document to the cache. A failure only costs the next reader a rebuild, so it is logged and
@@ -676,19 +671,7 @@ mod tests {
     use vizpro_events::Role;
 
     fn acl(owner_id: Uuid, grants: &[(&str, &str, &str)]) -> DocumentAcl {
-        DocumentAcl {
-            owner_id,
-            grants: grants
-                .iter()
-                .map(|(kind, grantee, access)| {
-                    (
-                        (*kind).to_owned(),
-                        (*grantee).to_owned(),
-                        (*access).to_owned(),
-                    )
-                })
-                .collect(),
-        }
+        DocumentAcl::with_grants(owner_id, grants)
     }
 
     fn chart(owner_id: Uuid, grants: &[(&str, &str, &str)]) -> TileChart {
