@@ -353,6 +353,14 @@ mod tests {
         }
     }
 
+    /// A document owned by a fresh user, who also owns its chart, and the dashboard's id.
+    fn owned_document() -> (DashboardDocument, Uuid) {
+        let owner = Uuid::now_v7();
+        let held = document(owner, owner);
+        let id = held.id;
+        (held, id)
+    }
+
     fn caller(user_id: Uuid, role: Role) -> Caller {
         Caller { user_id, role }
     }
@@ -418,9 +426,7 @@ mod tests {
     #[test]
     fn nothing_is_trusted_while_not_subscribed() {
         let memory = DocumentMemory::default();
-        let owner = Uuid::now_v7();
-        let held = document(owner, owner);
-        let id = held.id;
+        let (held, id) = owned_document();
         memory.keep(held, memory.observe());
         assert!(memory.get(id).is_some());
         assert!(memory.trusted(id).is_none());
@@ -430,9 +436,7 @@ mod tests {
     fn a_document_loaded_while_subscribed_is_trusted_until_it_is_announced_stale() {
         let memory = DocumentMemory::default();
         memory.subscribed();
-        let owner = Uuid::now_v7();
-        let held = document(owner, owner);
-        let id = held.id;
+        let (held, id) = owned_document();
         memory.keep(held, memory.observe());
         assert!(memory.trusted(id).is_some());
         memory.forget(id);
@@ -444,9 +448,7 @@ mod tests {
     fn a_document_loaded_across_an_announcement_is_held_but_not_trusted_until_confirmed() {
         let memory = DocumentMemory::default();
         memory.subscribed();
-        let owner = Uuid::now_v7();
-        let held = document(owner, owner);
-        let id = held.id;
+        let (held, id) = owned_document();
         let before_reading_redis = memory.observe();
         // The announcement for this dashboard arrives while the loader waits for Redis.
         memory.forget(id);
@@ -465,9 +467,7 @@ mod tests {
     fn losing_or_regaining_the_subscription_lets_go_of_everything() {
         let memory = DocumentMemory::default();
         memory.subscribed();
-        let owner = Uuid::now_v7();
-        let held = document(owner, owner);
-        let id = held.id;
+        let (held, id) = owned_document();
         let observed = memory.observe();
         memory.keep(held.clone(), observed);
         memory.unsubscribed();

@@ -2,7 +2,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{Options, TestApp, assert_problem, spawn_app, spawn_app_with};
+use crate::harness::{Options, assert_problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn an_editor_builds_a_dashboard_and_every_change_is_an_event_with_version_and_position() {
@@ -73,20 +73,14 @@ async fn a_stale_if_match_is_refused_with_412_naming_both_versions() {
     let app = spawn_app().await;
     let editor = app.signed_up("editor@example.com").await;
     let dashboard = app.create_dashboard(&editor, "Ops").await;
-    let rename = |name: &'static str, version: &'static str| {
-        app.client
-            .patch(app.url(&format!("/api/v1/dashboards/{dashboard}")))
-            .bearer_auth(&editor.token)
-            .header("if-match", version)
-            .json(&json!({"name": name}))
-            .send()
-    };
     assert_eq!(
-        rename("Ops 2", "\"1\"").await.unwrap().status(),
+        app.rename_dashboard(&editor, dashboard, "Ops 2", 1)
+            .await
+            .status(),
         StatusCode::OK
     );
     let stale = assert_problem(
-        rename("Ops 3", "\"1\"").await.unwrap(),
+        app.rename_dashboard(&editor, dashboard, "Ops 3", 1).await,
         StatusCode::PRECONDITION_FAILED,
     )
     .await;
@@ -370,31 +364,31 @@ async fn a_command_builds_on_what_another_instance_appended_since_this_one_last_
     .await;
     let editor = first.signed_up("editor@example.com").await;
     let dashboard = first.create_dashboard(&editor, "Ops").await;
-    let rename = |app: &TestApp, name: &'static str, version: &'static str| {
-        app.client
-            .patch(app.url(&format!("/api/v1/dashboards/{dashboard}")))
-            .bearer_auth(&editor.token)
-            .header("if-match", version)
-            .json(&json!({"name": name}))
-            .send()
-    };
     // The first instance holds the dashboard as it created it; the second one renames it.
     assert_eq!(
-        rename(&second, "Ops 2", "\"1\"").await.unwrap().status(),
+        second
+            .rename_dashboard(&editor, dashboard, "Ops 2", 1)
+            .await
+            .status(),
         StatusCode::OK
     );
     // The first instance knows the rename: the version it checks is 2, and renaming to the name the
     // dashboard already has changes nothing.
     let events_before = first.event_count().await;
-    let unchanged = rename(&first, "Ops 2", "\"2\"").await.unwrap();
+    let unchanged = first.rename_dashboard(&editor, dashboard, "Ops 2", 2).await;
     assert_eq!(unchanged.status(), StatusCode::OK);
     assert_eq!(first.event_count().await, events_before);
     assert_eq!(
-        rename(&first, "Ops 3", "\"2\"").await.unwrap().status(),
+        first
+            .rename_dashboard(&editor, dashboard, "Ops 3", 2)
+            .await
+            .status(),
         StatusCode::OK
     );
     let stale = assert_problem(
-        rename(&second, "Ops 4", "\"2\"").await.unwrap(),
+        second
+            .rename_dashboard(&editor, dashboard, "Ops 4", 2)
+            .await,
         StatusCode::PRECONDITION_FAILED,
     )
     .await;

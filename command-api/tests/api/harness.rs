@@ -294,6 +294,24 @@ impl TestApp {
         body["id"].as_str().unwrap().parse().unwrap()
     }
 
+    /// Renames a dashboard, expecting it at `version` (`If-Match`).
+    pub async fn rename_dashboard(
+        &self,
+        session: &Session,
+        dashboard: Uuid,
+        name: &str,
+        version: i32,
+    ) -> Response {
+        self.client
+            .patch(self.url(&format!("/api/v1/dashboards/{dashboard}")))
+            .bearer_auth(&session.token)
+            .header("if-match", format!("\"{version}\""))
+            .json(&json!({"name": name}))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A dataset on an upload data source, and a bar chart on it.
     pub async fn create_chart(&self, session: &Session) -> Uuid {
         let response = self
