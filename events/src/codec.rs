@@ -143,6 +143,31 @@ pub fn decode<E: DomainEvent>(
     decode_with(UPCASTERS, event_type, schema_version, payload)
 }
 
+/// Like [`decode`], from a borrowed payload: what reading the history does for every event, where cloning
+/// the payload first would cost more than decoding it. The payload is copied only when an old schema
+/// version must be upcast.
+pub fn decode_borrowed<E: DomainEvent>(
+    event_type: &str,
+    schema_version: i32,
+    payload: &Value,
+) -> Result<E, CodecError> {
+    let current_version = check_version::<E>(event_type, schema_version)?;
+    if schema_version < current_version {
+        return decode(event_type, schema_version, payload.clone());
+    }
+    // The enums are adjacently tagged (`{"type": …, "data": …}`); the same two entries are handed to
+    // them as a map of borrowed values, so nothing of the payload is copied but the fields themselves.
+    let tag = Value::String(event_type.to_owned());
+    let entries = [("type", &tag), ("data", payload)];
+    let tagged =
+        serde::de::value::MapDeserializer::<_, serde_json::Error>::new(entries.into_iter());
+    E::deserialize(tagged).map_err(|source| CodecError::MalformedPayload {
+        stream_type: E::STREAM_TYPE.to_owned(),
+        event_type: event_type.to_owned(),
+        source,
+    })
+}
+
 /// Brings a payload of `from_version` one step forward, returning the new version and payload.
 /// Fails with [`CodecError::MissingUpcaster`] when no upcaster is registered for that step.
 pub fn upcast(
@@ -201,12 +226,8 @@ fn upcast_with(
     Ok((from_version + 1, upgraded))
 }
 
-fn decode_with<E: DomainEvent>(
-    upcasters: &[Upcaster],
-    event_type: &str,
-    schema_version: i32,
-    payload: Value,
-) -> Result<E, CodecError> {
+/// The current schema version of `event_type`, when `schema_version` is not newer than it.
+fn check_version<E: DomainEvent>(event_type: &str, schema_version: i32) -> Result<i32, CodecError> {
     let current_version =
         E::current_schema_version(event_type).ok_or_else(|| CodecError::UnknownEventType {
             stream_type: E::STREAM_TYPE.to_owned(),
@@ -220,6 +241,16 @@ fn decode_with<E: DomainEvent>(
             current_version,
         });
     }
+    Ok(current_version)
+}
+
+fn decode_with<E: DomainEvent>(
+    upcasters: &[Upcaster],
+    event_type: &str,
+    schema_version: i32,
+    payload: Value,
+) -> Result<E, CodecError> {
+    let current_version = check_version::<E>(event_type, schema_version)?;
     let mut version = schema_version;
     let mut payload = payload;
     while version < current_version {
@@ -261,6 +292,11 @@ mod tests {
         assert!(
             payload.get("type").is_none(),
             "the payload must not carry the tag"
+        );
+        let borrowed: E = decode_borrowed(event_type, schema_version, &payload).unwrap();
+        assert_eq!(
+            borrowed, event,
+            "decoding a borrowed payload gives the same event"
         );
         let decoded: E = decode(event_type, schema_version, payload).unwrap();
         assert_eq!(decoded, event);

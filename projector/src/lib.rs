@@ -32,7 +32,6 @@ mod config;
 pub mod projections;
 pub mod rebuild;
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -40,7 +39,6 @@ use async_nats::jetstream::{self, consumer::AckPolicy, consumer::DeliverPolicy, 
 use futures::StreamExt;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
-use uuid::Uuid;
 use vizpro_event_store::{CommitCheckpoint, EventStore, StoredEvent, leadership};
 use vizpro_events::{EventEnvelope, EventMetadata};
 use vizpro_http_edge::redis_slot::{self, REDIS_COMMAND_TIMEOUT, RedisSlot};
@@ -93,7 +91,7 @@ impl Projector {
             .await
             .context("invalid NATS address")?;
         let role = format!("projector:{}", self.config.consumer);
-        let mut pending_invalidations = BTreeSet::new();
+        let mut pending_invalidations = Effects::default();
         loop {
             let mut leadership = match leadership::try_acquire(&self.pool, &role).await {
                 Ok(Some(connection)) => connection,
@@ -126,7 +124,7 @@ impl Projector {
         &self,
         nats: &async_nats::Client,
         leadership: &mut PgConnection,
-        pending_invalidations: &mut BTreeSet<Uuid>,
+        pending_invalidations: &mut Effects,
     ) -> anyhow::Result<()> {
         let jetstream = jetstream::new(nats.clone());
         let consumer = loop {
@@ -148,7 +146,7 @@ impl Projector {
         // Messages a dead leader took but never acknowledged come back only after the ack wait; what was
         // committed meanwhile is applied from the event store at once.
         let effects = self.catch_up_from_store().await?;
-        pending_invalidations.extend(effects.stale_dashboards);
+        pending_invalidations.absorb(effects);
         self.invalidate(pending_invalidations).await;
         loop {
             sqlx::query("select 1")
@@ -173,7 +171,7 @@ impl Projector {
                         // No message for a while: the relay or JetStream may be slow, so what is already
                         // committed is applied from the event store rather than left waiting behind them.
                         let effects = self.catch_up_from_store().await?;
-                        pending_invalidations.extend(effects.stale_dashboards);
+                        pending_invalidations.absorb(effects);
                         self.invalidate(pending_invalidations).await;
                         continue;
                     }
@@ -206,7 +204,7 @@ impl Projector {
                 }
                 if let Some(newest) = newest {
                     let effects = self.apply_up_to(newest).await?;
-                    pending_invalidations.extend(effects.stale_dashboards);
+                    pending_invalidations.absorb(effects);
                 }
                 self.invalidate(pending_invalidations).await;
                 for message in batch {
@@ -219,7 +217,7 @@ impl Projector {
             if received == 0 {
                 // A quiet stream: make sure nothing committed is waiting behind an unacknowledged message.
                 let effects = self.catch_up_from_store().await?;
-                pending_invalidations.extend(effects.stale_dashboards);
+                pending_invalidations.absorb(effects);
                 self.invalidate(pending_invalidations).await;
             }
         }
@@ -308,9 +306,7 @@ impl Projector {
                     anyhow::anyhow!("an event failed even inside its savepoint: {error}")
                 })?,
         };
-        effects
-            .stale_dashboards
-            .extend(batch_effects.stale_dashboards);
+        effects.absorb(batch_effects);
         metrics::counter!("vizpro_projector_events_applied_total").increment(events.len() as u64);
         if let Some(last) = events.last() {
             metrics::gauge!("vizpro_projector_checkpoint_position").set(last.position as f64);
@@ -394,9 +390,7 @@ impl Projector {
                 match outcome {
                     Ok(()) => {
                         savepoint.commit().await?;
-                        effects
-                            .stale_dashboards
-                            .extend(projection_effects.stale_dashboards);
+                        effects.absorb(projection_effects);
                     }
                     Err(error) => {
                         savepoint.rollback().await?;
@@ -462,8 +456,9 @@ impl Projector {
         Ok(Ok(effects))
     }
 
-    /// Bumps and announces the generation of every stale dashboard document; keeps those Redis did not take.
-    async fn invalidate(&self, pending: &mut BTreeSet<Uuid>) {
+    /// Bumps and announces the generation of every stale dashboard document, and announces changed chart
+    /// sources; keeps what Redis did not take.
+    async fn invalidate(&self, pending: &mut Effects) {
         if pending.is_empty() {
             return;
         }
@@ -471,8 +466,16 @@ impl Projector {
             return;
         };
         let mut pipeline = redis::pipe();
-        for dashboard_id in pending.iter() {
+        for dashboard_id in &pending.stale_dashboards {
             cache::mark_stale(&mut pipeline, &self.config.redis_key_prefix, *dashboard_id);
+        }
+        if pending.chart_sources_changed {
+            pipeline
+                .publish(
+                    cache::chart_sources_channel(&self.config.redis_key_prefix),
+                    "",
+                )
+                .ignore();
         }
         match tokio::time::timeout(
             REDIS_COMMAND_TIMEOUT,
@@ -480,12 +483,12 @@ impl Projector {
         )
         .await
         {
-            Ok(Ok(())) => pending.clear(),
+            Ok(Ok(())) => *pending = Effects::default(),
             Ok(Err(error)) => {
-                tracing::warn!(error = %error, stale = pending.len(), "Redis refused invalidations; retrying later")
+                tracing::warn!(error = %error, stale = pending.stale_dashboards.len(), "Redis refused invalidations; retrying later")
             }
             Err(_) => tracing::warn!(
-                stale = pending.len(),
+                stale = pending.stale_dashboards.len(),
                 "Redis timed out on invalidations; retrying later"
             ),
         }

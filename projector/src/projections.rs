@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use serde::Deserialize as _;
 use sqlx::PgConnection;
 use uuid::Uuid;
 use vizpro_event_store::StoredEvent;
@@ -57,7 +58,27 @@ pub enum ProjectionError {
 pub struct Effects {
     /// Dashboards whose cached documents no longer hold.
     pub stale_dashboards: BTreeSet<Uuid>,
+    /// Whether a chart, dataset, data source or grant row changed, which the query API's held chart
+    /// sources depend on.
+    pub chart_sources_changed: bool,
 }
+
+impl Effects {
+    /// Adds what `other` means to what this one does.
+    pub fn absorb(&mut self, other: Effects) {
+        self.stale_dashboards.extend(other.stale_dashboards);
+        self.chart_sources_changed |= other.chart_sources_changed;
+    }
+
+    /// Whether there is nothing to do outside PostgreSQL.
+    pub fn is_empty(&self) -> bool {
+        self.stale_dashboards.is_empty() && !self.chart_sources_changed
+    }
+}
+
+/// The projections whose tables a chart-data read consults for the chart, its dataset version, its
+/// data source and who may see them.
+const CHART_SOURCE_PROJECTIONS: &[&str] = &["charts", "datasets", "data_sources", "grants"];
 
 /// A cached dashboard document an event makes stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +138,12 @@ pub async fn apply(
     effects: &mut Effects,
 ) -> Result<(), ProjectionError> {
     let planned = plan(projection, event)?;
+    if tables == Tables::LIVE
+        && !planned.changes.is_empty()
+        && CHART_SOURCE_PROJECTIONS.contains(&projection)
+    {
+        effects.chart_sources_changed = true;
+    }
     for change in planned.changes {
         change.execute(connection, tables).await?;
     }
@@ -147,10 +174,10 @@ fn decode<E: DomainEvent>(event: &StoredEvent) -> Result<Option<E>, ProjectionEr
     if event.stream_type != E::STREAM_TYPE {
         return Ok(None);
     }
-    Ok(Some(codec::decode(
+    Ok(Some(codec::decode_borrowed(
         &event.event_type,
         event.schema_version,
-        event.payload.clone(),
+        &event.payload,
     )?))
 }
 
@@ -493,7 +520,7 @@ fn grants(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     match event.event_type.as_str() {
         "access_granted" => {
             let granted: AccessGranted =
-                serde_json::from_value(event.payload.clone()).map_err(|error| {
+                AccessGranted::deserialize(&event.payload).map_err(|error| {
                     ProjectionError::Inconsistent(format!("malformed access_granted: {error}"))
                 })?;
             let (kind, grantee) = grantee_columns(&granted.grantee);
@@ -511,7 +538,7 @@ fn grants(event: &StoredEvent) -> Result<Planned, ProjectionError> {
         }
         "access_revoked" => {
             let revoked: AccessRevoked =
-                serde_json::from_value(event.payload.clone()).map_err(|error| {
+                AccessRevoked::deserialize(&event.payload).map_err(|error| {
                     ProjectionError::Inconsistent(format!("malformed access_revoked: {error}"))
                 })?;
             let (kind, grantee) = grantee_columns(&revoked.grantee);

@@ -29,6 +29,8 @@ use uuid::Uuid;
 use vizpro_http_edge::tokens::Caller;
 use vizpro_read_models::cache::DashboardDocument;
 
+use crate::chart_sources::ChartMemory;
+
 /// How many documents are held at most; beyond that, holding starts over.
 const MAX_DOCUMENTS: usize = 4096;
 /// How many differently cut answers one document keeps at most.
@@ -112,6 +114,17 @@ impl HeldDocument {
 /// subscribed, when nothing loaded can be trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Observation(Option<u64>);
+
+impl Observation {
+    pub(crate) fn new(announcements: Option<u64>) -> Self {
+        Observation(announcements)
+    }
+
+    /// Whether it was noted while subscribed; nothing noted otherwise can be trusted.
+    pub(crate) fn is_subscribed(&self) -> bool {
+        self.0.is_some()
+    }
+}
 
 /// The documents this process holds, by dashboard id.
 #[derive(Debug, Default)]
@@ -226,9 +239,23 @@ const PING_INTERVAL: Duration = Duration::from_secs(2);
 /// How long to wait before subscribing again after the subscription was lost.
 const RESUBSCRIBE_DELAY: Duration = Duration::from_millis(250);
 
-/// Keeps `memory` subscribed to the announcements of stale dashboards on `channel`, for as long as the
+/// The channels the projector announces on.
+#[derive(Debug, Clone)]
+pub struct Channels {
+    /// Dashboards whose documents are stale, one id per message.
+    pub stale_dashboards: String,
+    /// Commits that changed charts, datasets, data sources or grants (see `crate::chart_sources`).
+    pub chart_sources: String,
+}
+
+/// Keeps `memory` and `charts` subscribed to the projector's announcements, for as long as the document
 /// memory exists, subscribing again whenever the subscription is lost.
-pub fn follow_announcements(memory: &Arc<DocumentMemory>, redis_url: &str, channel: String) {
+pub fn follow_announcements<S: Send + Sync + 'static>(
+    memory: &Arc<DocumentMemory>,
+    charts: &Arc<ChartMemory<S>>,
+    redis_url: &str,
+    channels: Channels,
+) {
     let client = match redis::Client::open(redis_url) {
         Ok(client) => client,
         Err(error) => {
@@ -237,9 +264,10 @@ pub fn follow_announcements(memory: &Arc<DocumentMemory>, redis_url: &str, chann
         }
     };
     let memory = Arc::downgrade(memory);
+    let charts = Arc::downgrade(charts);
     tokio::spawn(async move {
         loop {
-            if let Err(error) = listen(&client, &channel, &memory).await {
+            if let Err(error) = listen(&client, &channels, &memory, &charts).await {
                 tracing::warn!(
                     error = format!("{error:#}"),
                     "the subscription to stale-dashboard announcements is lost; held documents are checked against Redis until it is back"
@@ -250,29 +278,38 @@ pub fn follow_announcements(memory: &Arc<DocumentMemory>, redis_url: &str, chann
             };
             held.unsubscribed();
             drop(held);
+            if let Some(charts) = charts.upgrade() {
+                charts.unsubscribed();
+            }
             tokio::time::sleep(RESUBSCRIBE_DELAY).await;
         }
     });
 }
 
 /// Subscribes and applies announcements until the subscription fails (an error) or the memory is gone.
-async fn listen(
+async fn listen<S>(
     client: &redis::Client,
-    channel: &str,
+    channels: &Channels,
     memory: &Weak<DocumentMemory>,
+    charts: &Weak<ChartMemory<S>>,
 ) -> anyhow::Result<()> {
     let pubsub = tokio::time::timeout(SUBSCRIPTION_TIMEOUT, client.get_async_pubsub())
         .await
         .context("connecting timed out")?
         .context("cannot connect")?;
     let (mut sink, mut stream) = pubsub.split();
-    tokio::time::timeout(SUBSCRIPTION_TIMEOUT, sink.subscribe(channel))
-        .await
-        .context("subscribing timed out")?
-        .context("cannot subscribe")?;
+    for channel in [&channels.stale_dashboards, &channels.chart_sources] {
+        tokio::time::timeout(SUBSCRIPTION_TIMEOUT, sink.subscribe(channel))
+            .await
+            .context("subscribing timed out")?
+            .context("cannot subscribe")?;
+    }
     match memory.upgrade() {
         Some(held) => held.subscribed(),
         None => return Ok(()),
+    }
+    if let Some(charts) = charts.upgrade() {
+        charts.subscribed();
     }
     let mut ping = tokio::time::interval(PING_INTERVAL);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -283,6 +320,12 @@ async fn listen(
                 let Some(held) = memory.upgrade() else {
                     return Ok(());
                 };
+                if message.get_channel_name() == channels.chart_sources {
+                    if let Some(charts) = charts.upgrade() {
+                        charts.sources_changed();
+                    }
+                    continue;
+                }
                 let dashboard_id = std::str::from_utf8(message.get_payload_bytes())
                     .ok()
                     .and_then(|text| Uuid::parse_str(text).ok());

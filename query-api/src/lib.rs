@@ -11,6 +11,7 @@
 //!   merge it with the command API's router; [`service_router`] adds the OpenAPI document, health,
 //!   metrics and the fallback for a standalone query API.
 
+pub mod chart_sources;
 pub mod config;
 pub mod consistency;
 pub mod documents;
@@ -85,10 +86,19 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         .context("cannot connect to PostgreSQL")?;
     let redis = vizpro_http_edge::redis_slot::connect_in_background(&config.redis_url);
     let documents = Arc::new(documents::DocumentMemory::default());
+    let charts = Arc::new(chart_sources::ChartMemory::default());
     documents::follow_announcements(
         &documents,
+        &charts,
         &config.redis_url,
-        vizpro_read_models::cache::stale_dashboards_channel(&config.redis_key_prefix),
+        documents::Channels {
+            stale_dashboards: vizpro_read_models::cache::stale_dashboards_channel(
+                &config.redis_key_prefix,
+            ),
+            chart_sources: vizpro_read_models::cache::chart_sources_channel(
+                &config.redis_key_prefix,
+            ),
+        },
     );
     // Install the metrics recorder now, so that gauges set before the first scrape are kept.
     vizpro_http_edge::telemetry::metrics_handle();
@@ -122,6 +132,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         limiter: RateLimiter::new(redis.clone(), &config.redis_key_prefix),
         redis,
         documents,
+        charts,
         settings: Settings {
             client_ip_source: if config.trust_forwarded_for {
                 ClientIpSource::LastForwardedFor
@@ -220,6 +231,7 @@ mod tests {
             limiter: RateLimiter::new(redis.clone(), "test:"),
             redis,
             documents: Default::default(),
+            charts: Default::default(),
             settings: Settings {
                 client_ip_source: ClientIpSource::Peer,
                 user_quota: Quota::per_minute(100),

@@ -44,6 +44,8 @@ pub struct Shared {
     /// Dashboard documents held in this process with their rendered answers, used while they are
     /// known to be current.
     pub documents: Arc<crate::documents::DocumentMemory>,
+    /// Chart sources and chart-data bodies held in this process (see `crate::chart_sources`).
+    pub charts: Arc<crate::chart_sources::ChartMemory<crate::resources::chart_data::HeldChart>>,
     pub settings: Settings,
     /// Changes whenever the projector commits; reads waiting for `X-Min-Position` wake up on it.
     pub projection_progress: tokio::sync::watch::Receiver<u64>,

@@ -34,6 +34,13 @@ pub fn stale_dashboards_channel(prefix: &str) -> String {
     format!("{prefix}dashboards:stale")
 }
 
+/// `<prefix>charts:changed`: the channel on which every commit that changed a chart, a dataset (or its
+/// versions), a data source or a grant is announced, so that query API instances holding chart sources in
+/// memory let go of them. The message carries nothing: any of these can change what many callers see.
+pub fn chart_sources_channel(prefix: &str) -> String {
+    format!("{prefix}charts:changed")
+}
+
 /// Adds to `pipeline` what marks a dashboard's document stale: the generation bump, then its announcement.
 /// Every bump must be announced; a document held in memory is trusted for exactly as long as no
 /// announcement for it has arrived.

@@ -5,9 +5,13 @@
 //! reads, a digest of the dashboard filters and, when a filter counts back from now, the current minute.
 //! A change to any of them reads under a new key, so stale data is never served; old entries expire.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -27,6 +31,8 @@ use vizpro_http_edge::redis_slot::{self, REDIS_COMMAND_TIMEOUT};
 use vizpro_http_edge::tokens::Caller;
 use vizpro_http_edge::{Problem, ProblemDocument};
 
+use crate::chart_sources::SourceKey;
+use crate::consistency::ReadAfter;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::visibility::Visibility;
@@ -78,9 +84,54 @@ struct ChartSource {
     sealed_connection: Option<serde_json::Value>,
 }
 
-/// Loads a chart the caller may see, with the dataset version it reads and whether the caller may see
-/// that dataset too.
+/// A chart source with its stored spec and type already read, as this process holds it.
+#[derive(Debug)]
+pub struct HeldChart {
+    source: ChartSource,
+    spec: ChartSpec,
+    chart_type: ChartType,
+}
+
+impl HeldChart {
+    fn parse(source: ChartSource) -> Result<Self, ApiError> {
+        let spec: ChartSpec = serde_json::from_value(source.spec.clone())
+            .map_err(|error| anyhow::anyhow!("a stored chart spec cannot be read: {error}"))?;
+        let chart_type: ChartType =
+            serde_json::from_value(serde_json::Value::String(source.chart_type.clone()))
+                .map_err(|error| anyhow::anyhow!("a stored chart type cannot be read: {error}"))?;
+        Ok(HeldChart {
+            source,
+            spec,
+            chart_type,
+        })
+    }
+}
+
+/// A chart the caller may see, with the dataset version it reads and whether the caller may see that
+/// dataset too: held in memory when this process knows it to be current (see `crate::chart_sources`),
+/// loaded from PostgreSQL otherwise and always when the read waited for a position (`read_after`).
 async fn chart_source(
+    state: &AppState,
+    caller: Caller,
+    chart_id: Uuid,
+    read_after: bool,
+) -> Result<Arc<HeldChart>, ApiError> {
+    let key = SourceKey {
+        chart_id,
+        user_id: caller.user_id,
+        role: caller.role,
+    };
+    if !read_after && let Some(held) = state.charts.source(&key) {
+        return Ok(held);
+    }
+    let observed = state.charts.observe();
+    let source = load_chart_source(state, caller, chart_id).await?;
+    Ok(state
+        .charts
+        .keep_source(key, HeldChart::parse(source)?, observed))
+}
+
+async fn load_chart_source(
     state: &AppState,
     caller: Caller,
     chart_id: Uuid,
@@ -226,7 +277,17 @@ fn cache_key(
     )
 }
 
-async fn cached_body(state: &AppState, key: &str) -> Option<String> {
+/// The body cached under `key`: held in this process, or else in Redis (and then held from now on).
+async fn cached_body(state: &AppState, key: &str, lifetime: Duration) -> Option<Bytes> {
+    if let Some(body) = state.charts.body(key) {
+        return Some(body);
+    }
+    let body = Bytes::from(redis_body(state, key).await?);
+    state.charts.keep_body(key, body.clone(), lifetime);
+    Some(body)
+}
+
+async fn redis_body(state: &AppState, key: &str) -> Option<String> {
     let mut connection = redis_slot::connection(&state.redis).await?;
     let mut command = redis::cmd("GET");
     command.arg(key);
@@ -256,22 +317,18 @@ async fn store_body(state: &AppState, key: &str, body: &str, seconds: u64) {
 /// Computes (or finds in the cache) one chart's data as a JSON body; the flag says whether it was cached.
 async fn chart_body(
     state: &AppState,
-    source: &ChartSource,
+    held: &HeldChart,
     filters: &[Filter],
-) -> Result<(String, bool), ApiError> {
+) -> Result<(Bytes, bool), ApiError> {
+    let source = &held.source;
     if !source.dataset_visible {
         return Err(ApiError::Forbidden(
             "The chart's dataset is not shared with you, so its data cannot be shown.".into(),
         ));
     }
     let input = chart_input(state, source)?;
-    let spec: ChartSpec = serde_json::from_value(source.spec.clone())
-        .map_err(|error| anyhow::anyhow!("a stored chart spec cannot be read: {error}"))?;
-    let chart_type: ChartType =
-        serde_json::from_value(serde_json::Value::String(source.chart_type.clone()))
-            .map_err(|error| anyhow::anyhow!("a stored chart type cannot be read: {error}"))?;
     let now = Utc::now();
-    let minute = depends_on_now(&spec.query, filters).then(|| {
+    let minute = depends_on_now(&held.spec.query, filters).then(|| {
         now.with_second(0)
             .unwrap_or(now)
             .with_nanosecond(0)
@@ -284,7 +341,8 @@ async fn chart_body(
         filters,
         minute,
     );
-    if let Some(body) = cached_body(state, &key).await {
+    let lifetime = Duration::from_secs(input.cache_seconds.max(1));
+    if let Some(body) = cached_body(state, &key, lifetime).await {
         return Ok((body, true));
     }
     let dataset_version = input.dataset_version;
@@ -292,9 +350,9 @@ async fn chart_body(
         .engine
         .chart_data(ChartRequest {
             dataset: input.dataset,
-            chart_type,
-            query: spec.query,
-            options: spec.options,
+            chart_type: held.chart_type,
+            query: held.spec.query.clone(),
+            options: held.spec.options.clone(),
             dashboard_filters: filters.to_vec(),
             now: minute.unwrap_or(now),
         })
@@ -322,6 +380,8 @@ async fn chart_body(
     let body = serde_json::to_string(&response)
         .map_err(|error| anyhow::anyhow!("chart data cannot be serialised: {error}"))?;
     store_body(state, &key, &body, input.cache_seconds).await;
+    let body = Bytes::from(body);
+    state.charts.keep_body(&key, body.clone(), lifetime);
     Ok((body, false))
 }
 
@@ -441,7 +501,8 @@ pub fn open_connection(
     })
 }
 
-fn json_response(body: String, cached: bool) -> Response {
+fn json_response(body: impl Into<Bytes>, cached: bool) -> Response {
+    let body: Bytes = body.into();
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -471,11 +532,12 @@ fn json_response(body: String, cached: bool) -> Response {
 pub async fn chart_data(
     State(state): State<AppState>,
     caller: Caller,
+    ReadAfter(target): ReadAfter,
     PathParams(id): PathParams<Uuid>,
     Query(params): Query<DataParams>,
 ) -> Result<Response, ApiError> {
     let filters = parse_filters(params.filters.as_deref())?;
-    let source = chart_source(&state, caller, id).await?;
+    let source = chart_source(&state, caller, id, target.is_some()).await?;
     let (body, cached) = chart_body(&state, &source, &filters).await?;
     Ok(json_response(body, cached))
 }
@@ -516,6 +578,7 @@ struct DashboardRow {
 pub async fn dashboard_data(
     State(state): State<AppState>,
     caller: Caller,
+    ReadAfter(target): ReadAfter,
     PathParams(id): PathParams<Uuid>,
     Query(params): Query<DataParams>,
 ) -> Result<Response, ApiError> {
@@ -556,7 +619,7 @@ pub async fn dashboard_data(
         let filters = filters.clone();
         let (tile_id, chart_id) = (*tile_id, *chart_id);
         async move {
-            let outcome = match chart_source(&state, caller, chart_id).await {
+            let outcome = match chart_source(&state, caller, chart_id, target.is_some()).await {
                 Ok(source) => chart_body(&state, &source, &filters).await,
                 Err(error) => Err(error),
             };
@@ -564,7 +627,9 @@ pub async fn dashboard_data(
                 Ok((body, _)) => TileData {
                     tile_id,
                     chart_id,
-                    data: serde_json::value::RawValue::from_string(body).ok(),
+                    data: String::from_utf8(body.to_vec())
+                        .ok()
+                        .and_then(|body| serde_json::value::RawValue::from_string(body).ok()),
                     error: None,
                 },
                 Err(error) => TileData {
@@ -639,7 +704,8 @@ pub async fn preview(
         "{}dataset-preview:{id}:{}:{limit}",
         state.settings.redis_key_prefix, version.dataset_version
     );
-    if let Some(body) = cached_body(&state, &key).await {
+    let lifetime = Duration::from_secs(state.settings.chart_cache_seconds.max(1));
+    if let Some(body) = cached_body(&state, &key, lifetime).await {
         return Ok(json_response(body, true));
     }
     let data = state
@@ -682,7 +748,8 @@ pub async fn statistics(
         "{}dataset-statistics:{id}:{}",
         state.settings.redis_key_prefix, version.dataset_version
     );
-    if let Some(body) = cached_body(&state, &key).await {
+    let lifetime = Duration::from_secs(state.settings.chart_cache_seconds.max(1));
+    if let Some(body) = cached_body(&state, &key, lifetime).await {
         return Ok(json_response(body, true));
     }
     let statistics = state

@@ -513,3 +513,65 @@ async fn a_wrongly_inferred_column_type_is_fixed_without_uploading_again() {
         .await;
     assert_eq!(detail.body["latest_version"], 2);
 }
+
+#[tokio::test]
+async fn a_revoked_share_stops_a_charts_data_even_for_reads_without_a_position() {
+    let platform = start("redis://127.0.0.1:6379").await;
+    let (_, alice) = platform.user("alice@example.com").await;
+    let (bob_id, bob) = platform.user("bob@example.com").await;
+    let (dataset, _) = orders_dataset(&platform, &alice).await;
+    let (chart, _) = revenue_chart(&platform, &alice, &dataset).await;
+    let mut position = None;
+    for resource in [format!("charts/{chart}"), format!("datasets/{dataset}")] {
+        let shared = platform
+            .write(
+                Method::POST,
+                &format!("/api/v1/{resource}/grants"),
+                &alice,
+                json!({"grantee": {"kind": "user", "user_id": bob_id}, "access": "view"}),
+            )
+            .await;
+        position = shared["position"].as_i64();
+    }
+    let path = format!("/api/v1/charts/{chart}/data");
+    let first = platform.get(&path, &bob, position).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    // Served again without a position: from what this query API instance holds.
+    let again = platform.get(&path, &bob, None).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.headers["x-cache"], "hit");
+
+    let revoked = platform
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/charts/{chart}/grants/user:{bob_id}"),
+            Some(&alice),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    let with_position = platform
+        .get(&path, &bob, revoked.body["position"].as_i64())
+        .await;
+    assert_eq!(
+        with_position.status,
+        StatusCode::NOT_FOUND,
+        "a read after the revoke never shows the chart: {}",
+        with_position.body
+    );
+    // A read that names no position may lag by the announcement's flight time, and no more.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        let answer = platform.get(&path, &bob, None).await;
+        if answer.status == StatusCode::NOT_FOUND {
+            break;
+        }
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the revoked chart was still served 3 s later"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
