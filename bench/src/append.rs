@@ -23,6 +23,10 @@ use vizpro_command_api::{Application, Config};
 use vizpro_event_store::{EventStore, ExpectedVersion, NewEvent};
 use vizpro_events::{EventMetadata, Role};
 
+/// See the workspace manifest for why every binary allocates with mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Benchmark appends against pgbench.
 #[derive(Debug, Parser)]
 struct Arguments {

@@ -41,6 +41,10 @@ use vizpro_chart_engine::{ChartEngine, ChartRequest, DatasetVersionRef, EngineCo
 use vizpro_dataset_storage::{CsvOptions, ImportLimits, ObjectStorage, convert_csv_to_parquet};
 use vizpro_events::chart::{ChartQuery, ChartType};
 
+/// See the workspace manifest for why every binary allocates with mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// DuckDB's side of the benchmark, run by `python3 -c`.
 const DUCKDB_SCRIPT: &str = include_str!("duckdb_timings.py");
 

@@ -25,6 +25,10 @@ use sqlx::{Connection, PgConnection, PgPool};
 use uuid::Uuid;
 use vizpro_events::Role;
 
+/// See the workspace manifest for why every binary allocates with mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Read-path benchmarks.
 #[derive(Debug, Parser)]
 struct Arguments {

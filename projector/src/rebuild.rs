@@ -153,7 +153,14 @@ impl Projector {
             }
             Ok::<_, vizpro_event_store::StoreError>(())
         });
-        while let Some(batch) = receiver.recv().await {
+        // How long the folding waited for the reader: where a rebuild's time goes, for the log.
+        let mut waited = std::time::Duration::ZERO;
+        loop {
+            let waiting = Instant::now();
+            let Some(batch) = receiver.recv().await else {
+                break;
+            };
+            waited += waiting.elapsed();
             for event in batch {
                 cursor = event.checkpoint();
                 read += 1;
@@ -194,6 +201,12 @@ impl Projector {
             }
         }
         reader.await.context("the history reader stopped")??;
+        tracing::info!(
+            events = read,
+            seconds = started.elapsed().as_secs_f64(),
+            folding_waited_seconds = waited.as_secs_f64(),
+            "history read and folded"
+        );
         let mut connection = self.pool.acquire().await?;
         // Index builds sort in memory rather than on disk with room for a large table.
         sqlx::query("set maintenance_work_mem = '256MB'")
@@ -231,7 +244,12 @@ impl Projector {
                 for (_, definition) in &deferred {
                     sqlx::query(definition).execute(&mut *connection).await?;
                 }
-                tracing::debug!(table = table_name, rows, "shadow table written");
+                tracing::info!(
+                    table = table_name,
+                    rows,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "shadow table written"
+                );
             }
             metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
                 .set(read as f64);

@@ -1,6 +1,10 @@
 use clap::Parser;
 use vizpro_query_api::Config;
 
+/// See the workspace manifest for why every binary allocates with mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();

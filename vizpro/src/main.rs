@@ -1,5 +1,9 @@
 use clap::Parser;
 
+/// See the workspace manifest for why every binary allocates with mimalloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = vizpro::Cli::parse();
