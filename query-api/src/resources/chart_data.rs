@@ -302,7 +302,17 @@ async fn redis_body(state: &AppState, key: &str) -> Option<String> {
     }
 }
 
-async fn store_body(state: &AppState, key: &str, body: &str, seconds: u64) {
+/// Caches `body` under `key` for `seconds`, in this process and in Redis, and returns it ready to send.
+async fn store_body(state: &AppState, key: &str, body: String, seconds: u64) -> Bytes {
+    let body = Bytes::from(body);
+    state
+        .charts
+        .keep_body(key, body.clone(), Duration::from_secs(seconds.max(1)));
+    store_in_redis(state, key, &body, seconds).await;
+    body
+}
+
+async fn store_in_redis(state: &AppState, key: &str, body: &[u8], seconds: u64) {
     let Some(mut connection) = redis_slot::connection(&state.redis).await else {
         return;
     };
@@ -379,9 +389,7 @@ async fn chart_body(
     };
     let body = serde_json::to_string(&response)
         .map_err(|error| anyhow::anyhow!("chart data cannot be serialised: {error}"))?;
-    store_body(state, &key, &body, input.cache_seconds).await;
-    let body = Bytes::from(body);
-    state.charts.keep_body(&key, body.clone(), lifetime);
+    let body = store_body(state, &key, body, input.cache_seconds).await;
     Ok((body, false))
 }
 
@@ -726,7 +734,7 @@ pub async fn preview(
         "columns": data.columns,
     }))
     .map_err(|error| anyhow::anyhow!("a preview cannot be serialised: {error}"))?;
-    store_body(&state, &key, &body, state.settings.chart_cache_seconds).await;
+    let body = store_body(&state, &key, body, state.settings.chart_cache_seconds).await;
     Ok(json_response(body, false))
 }
 
@@ -767,6 +775,6 @@ pub async fn statistics(
         "columns": statistics.columns,
     }))
     .map_err(|error| anyhow::anyhow!("statistics cannot be serialised: {error}"))?;
-    store_body(&state, &key, &body, state.settings.chart_cache_seconds).await;
+    let body = store_body(&state, &key, body, state.settings.chart_cache_seconds).await;
     Ok(json_response(body, false))
 }
