@@ -27,6 +27,9 @@ pub enum StoreError {
     Metadata(#[source] serde_json::Error),
     #[error(transparent)]
     Codec(#[from] vizpro_events::CodecError),
+    /// The binary copy of the history did not have the shape it was asked for.
+    #[error("the event history cannot be read: {0}")]
+    MalformedHistory(String),
 }
 
 impl StoreError {

@@ -6,9 +6,11 @@
 //! projector's rebuild) read in commit order below the transaction-id horizon: see [`EventStore::read_committed`].
 
 mod error;
+mod history;
 pub mod leadership;
 
 pub use error::StoreError;
+pub use history::HistoryEvent;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -110,11 +112,21 @@ impl StoredEvent {
 
     /// Decodes the payload into its aggregate's event type, upcasting old schema versions.
     pub fn decode<E: DomainEvent>(&self) -> Result<E, StoreError> {
-        Ok(codec::decode_borrowed(
-            &self.event_type,
-            self.schema_version,
-            &self.payload,
-        )?)
+        Ok(self.view().decode()?)
+    }
+
+    /// What projections read of this event.
+    pub fn view(&self) -> EventView<'_> {
+        EventView {
+            event_id: self.event_id,
+            stream_type: &self.stream_type,
+            stream_id: self.stream_id,
+            version: self.version,
+            event_type: &self.event_type,
+            schema_version: self.schema_version,
+            recorded_at: self.recorded_at,
+            payload: Payload::Parsed(&self.payload),
+        }
     }
 
     /// The envelope that downstream systems and auditors see.
@@ -130,6 +142,49 @@ impl StoredEvent {
             recorded_at: self.recorded_at,
             metadata: self.metadata.clone(),
             payload: self.payload.clone(),
+        }
+    }
+}
+
+/// What projections read of a stored event, however it was read: a [`StoredEvent`] of the live path with
+/// its payload parsed, or a [`HistoryEvent`] of a rebuild with its payload still JSON text.
+#[derive(Debug, Clone, Copy)]
+pub struct EventView<'a> {
+    pub event_id: Uuid,
+    pub stream_type: &'a str,
+    pub stream_id: Uuid,
+    pub version: i32,
+    pub event_type: &'a str,
+    pub schema_version: i32,
+    pub recorded_at: DateTime<Utc>,
+    pub payload: Payload<'a>,
+}
+
+/// An event's payload, parsed or as text.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    Parsed(&'a Value),
+    Text(&'a str),
+}
+
+impl EventView<'_> {
+    /// Decodes the payload into its aggregate's event type, upcasting old schema versions.
+    pub fn decode<E: DomainEvent>(&self) -> Result<E, vizpro_events::CodecError> {
+        match self.payload {
+            Payload::Parsed(payload) => {
+                codec::decode_borrowed(self.event_type, self.schema_version, payload)
+            }
+            Payload::Text(payload) => {
+                codec::decode_text(self.event_type, self.schema_version, payload)
+            }
+        }
+    }
+
+    /// Reads the payload as `T`, for the parts of a payload that several event types share.
+    pub fn payload_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        match self.payload {
+            Payload::Parsed(payload) => T::deserialize(payload),
+            Payload::Text(payload) => serde_json::from_str(payload),
         }
     }
 }

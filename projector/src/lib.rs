@@ -366,7 +366,7 @@ impl Projector {
                     let outcome = projections::apply(
                         spec.name,
                         &mut transaction,
-                        event,
+                        &event.view(),
                         Tables::LIVE,
                         &mut effects,
                     )
@@ -382,7 +382,7 @@ impl Projector {
                 let outcome = projections::apply(
                     spec.name,
                     &mut savepoint,
-                    event,
+                    &event.view(),
                     Tables::LIVE,
                     &mut projection_effects,
                 )

@@ -10,13 +10,12 @@
 
 use std::collections::BTreeSet;
 
-use serde::Deserialize as _;
 use sqlx::PgConnection;
 use uuid::Uuid;
-use vizpro_event_store::StoredEvent;
+use vizpro_event_store::EventView;
 use vizpro_events::{
     AccessGranted, AccessRevoked, ChartEvent, DashboardEvent, DataSourceEvent, DatasetEvent,
-    DomainEvent, Grantee, UserEvent, codec,
+    DomainEvent, Grantee, UserEvent,
 };
 
 use crate::changes::{
@@ -115,7 +114,7 @@ impl Planned {
 }
 
 /// What `event` does to the projection called `projection`.
-pub fn plan(projection: &str, event: &StoredEvent) -> Result<Planned, ProjectionError> {
+pub fn plan(projection: &str, event: &EventView<'_>) -> Result<Planned, ProjectionError> {
     match projection {
         "users" => users(event),
         "data_sources" => data_sources(event),
@@ -133,7 +132,7 @@ pub fn plan(projection: &str, event: &StoredEvent) -> Result<Planned, Projection
 pub async fn apply(
     projection: &str,
     connection: &mut PgConnection,
-    event: &StoredEvent,
+    event: &EventView<'_>,
     tables: Tables,
     effects: &mut Effects,
 ) -> Result<(), ProjectionError> {
@@ -170,15 +169,11 @@ pub async fn apply(
     Ok(())
 }
 
-fn decode<E: DomainEvent>(event: &StoredEvent) -> Result<Option<E>, ProjectionError> {
+fn decode<E: DomainEvent>(event: &EventView<'_>) -> Result<Option<E>, ProjectionError> {
     if event.stream_type != E::STREAM_TYPE {
         return Ok(None);
     }
-    Ok(Some(codec::decode_borrowed(
-        &event.event_type,
-        event.schema_version,
-        &event.payload,
-    )?))
+    Ok(Some(event.decode()?))
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ProjectionError> {
@@ -191,7 +186,7 @@ fn text(value: &str) -> Value {
 
 /// Sets `set` on the row of the event's stream and advances its version, unless the row already has the
 /// event (its version is not older).
-fn update(table: &'static Table, event: &StoredEvent, set: Row) -> Change {
+fn update(table: &'static Table, event: &EventView<'_>, set: Row) -> Change {
     let mut assignments = vec![
         ("version", Value::Integer(event.version)),
         ("updated_at", Value::Time(event.recorded_at)),
@@ -206,23 +201,23 @@ fn update(table: &'static Table, event: &StoredEvent, set: Row) -> Change {
 }
 
 /// Granting and revoking live in `rm_grants`; on the resource's own row they only advance the version.
-fn touch(table: &'static Table, event: &StoredEvent) -> Change {
+fn touch(table: &'static Table, event: &EventView<'_>) -> Change {
     update(table, event, Vec::new())
 }
 
-fn rename(table: &'static Table, event: &StoredEvent, name: &str) -> Change {
+fn rename(table: &'static Table, event: &EventView<'_>, name: &str) -> Change {
     update(table, event, vec![("name", text(name))])
 }
 
-fn describe(table: &'static Table, event: &StoredEvent, description: &str) -> Change {
+fn describe(table: &'static Table, event: &EventView<'_>, description: &str) -> Change {
     update(table, event, vec![("description", text(description))])
 }
 
-fn mark_deleted(table: &'static Table, event: &StoredEvent) -> Change {
+fn mark_deleted(table: &'static Table, event: &EventView<'_>) -> Change {
     update(table, event, vec![("deleted", Value::Bool(true))])
 }
 
-fn users(event: &StoredEvent) -> Result<Planned, ProjectionError> {
+fn users(event: &EventView<'_>) -> Result<Planned, ProjectionError> {
     let Some(user_event) = decode::<UserEvent>(event)? else {
         return Ok(Planned::nothing());
     };
@@ -263,7 +258,7 @@ fn users(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     Ok(Planned::changes(vec![change]))
 }
 
-fn data_sources(event: &StoredEvent) -> Result<Planned, ProjectionError> {
+fn data_sources(event: &EventView<'_>) -> Result<Planned, ProjectionError> {
     let Some(data_source_event) = decode::<DataSourceEvent>(event)? else {
         return Ok(Planned::nothing());
     };
@@ -318,7 +313,7 @@ fn data_sources(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     Ok(Planned::changes(vec![change]))
 }
 
-fn datasets(event: &StoredEvent) -> Result<Planned, ProjectionError> {
+fn datasets(event: &EventView<'_>) -> Result<Planned, ProjectionError> {
     let Some(dataset_event) = decode::<DatasetEvent>(event)? else {
         return Ok(Planned::nothing());
     };
@@ -368,7 +363,7 @@ fn datasets(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     Ok(Planned::changes(changes))
 }
 
-fn charts(event: &StoredEvent) -> Result<Planned, ProjectionError> {
+fn charts(event: &EventView<'_>) -> Result<Planned, ProjectionError> {
     let Some(chart_event) = decode::<ChartEvent>(event)? else {
         return Ok(Planned::nothing());
     };
@@ -417,7 +412,7 @@ fn charts(event: &StoredEvent) -> Result<Planned, ProjectionError> {
     Ok(Planned::changes(vec![change]).stale(Stale::DashboardsShowing(event.stream_id)))
 }
 
-fn dashboards(event: &StoredEvent) -> Result<Planned, ProjectionError> {
+fn dashboards(event: &EventView<'_>) -> Result<Planned, ProjectionError> {
     let Some(dashboard_event) = decode::<DashboardEvent>(event)? else {
         return Ok(Planned::nothing());
     };
@@ -502,13 +497,13 @@ fn dashboards(event: &StoredEvent) -> Result<Planned, ProjectionError> {
 
 /// Grants of every shareable resource, read from the `access_granted`, `access_revoked` and `deleted`
 /// events that all of them share.
-fn grants(event: &StoredEvent) -> Result<Planned, ProjectionError> {
+fn grants(event: &EventView<'_>) -> Result<Planned, ProjectionError> {
     let shareable = ["data_source", "dataset", "chart", "dashboard"];
-    if !shareable.contains(&event.stream_type.as_str()) {
+    if !shareable.contains(&event.stream_type) {
         return Ok(Planned::nothing());
     }
     // A grant changes who sees a dashboard document: the dashboard's own, or every document showing the chart.
-    let stale = match event.stream_type.as_str() {
+    let stale = match event.stream_type {
         "dashboard" => Some(Stale::Dashboard(event.stream_id)),
         "chart" => Some(Stale::DashboardsShowing(event.stream_id)),
         _ => None,
@@ -517,17 +512,16 @@ fn grants(event: &StoredEvent) -> Result<Planned, ProjectionError> {
         Some(stale) => planned.stale(stale),
         None => planned,
     };
-    match event.event_type.as_str() {
+    match event.event_type {
         "access_granted" => {
-            let granted: AccessGranted =
-                AccessGranted::deserialize(&event.payload).map_err(|error| {
-                    ProjectionError::Inconsistent(format!("malformed access_granted: {error}"))
-                })?;
+            let granted: AccessGranted = event.payload_as().map_err(|error| {
+                ProjectionError::Inconsistent(format!("malformed access_granted: {error}"))
+            })?;
             let (kind, grantee) = grantee_columns(&granted.grantee);
             Ok(with_stale(Planned::changes(vec![Change::Upsert {
                 table: &GRANTS,
                 row: vec![
-                    ("resource_type", text(&event.stream_type)),
+                    ("resource_type", text(event.stream_type)),
                     ("resource_id", Value::Uuid(event.stream_id)),
                     ("grantee_kind", text(kind)),
                     ("grantee", Value::Text(grantee)),
@@ -537,10 +531,9 @@ fn grants(event: &StoredEvent) -> Result<Planned, ProjectionError> {
             }])))
         }
         "access_revoked" => {
-            let revoked: AccessRevoked =
-                AccessRevoked::deserialize(&event.payload).map_err(|error| {
-                    ProjectionError::Inconsistent(format!("malformed access_revoked: {error}"))
-                })?;
+            let revoked: AccessRevoked = event.payload_as().map_err(|error| {
+                ProjectionError::Inconsistent(format!("malformed access_revoked: {error}"))
+            })?;
             let (kind, grantee) = grantee_columns(&revoked.grantee);
             Ok(with_stale(Planned::changes(vec![Change::Delete {
                 table: &GRANTS,

@@ -1,21 +1,22 @@
 //! Rebuilding read models from the event store into shadow tables, and swapping them in while the live
 //! projection keeps serving.
 //!
-//! A rebuild reads the whole event store in commit order in one streamed query and folds every event into
-//! the selected projections' tables held in memory ([`MemoryTables`]): the same [`projections::plan`] the
-//! live projector executes, without a round trip per event; reading and folding run side by side. It then
-//! creates `<table>_rebuild` copies (same columns and indexes), writes the final rows into them with
-//! `COPY`, and builds the indexes that back no constraint only after the rows are in. Last, in one short
-//! transaction per projection that holds its checkpoint row (which pauses the live projector for that
-//! projection only), it catches the shadow up to the live checkpoint event by event, renames the tables
-//! and keeps the checkpoint. Readers wait on the rename for milliseconds at most.
+//! A rebuild reads the history of the streams the selected projections follow in commit order, in one
+//! binary `COPY` ([`EventStore::read_history`](vizpro_event_store::EventStore::read_history)), and folds
+//! every event into the projections' tables held in memory ([`MemoryTables`]): the same
+//! [`projections::plan`] the live projector executes, without a round trip per event; reading and folding
+//! run side by side. It then creates `<table>_rebuild` copies (same columns and indexes), writes the final
+//! rows into them with `COPY`, and builds every index only after the rows are in, two at a time. Last, in
+//! one short transaction per projection that holds its checkpoint row (which pauses the live projector for
+//! that projection only), it catches the shadow up to the live checkpoint event by event, renames the
+//! tables and keeps the checkpoint. Readers wait on the rename for milliseconds at most.
 
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use sqlx::{Connection, PgConnection};
-use vizpro_event_store::{CommitCheckpoint, StoredEvent};
+use vizpro_event_store::{CommitCheckpoint, HistoryEvent, StoredEvent};
 use vizpro_read_models::{PROJECTIONS, ProjectionSpec};
 
 use crate::Projector;
@@ -34,6 +35,9 @@ pub struct RebuildReport {
 const BATCH: i64 = 5_000;
 /// Events handed from the history reader to the folding at a time.
 const HAND_OVER: usize = 1_024;
+/// `COPY`s and index builds run at once after the history is folded: one per core of the machine this was
+/// tuned on, where the rest of the rebuild is idle by then.
+const PARALLEL_WRITES: usize = 2;
 
 fn selected(which: &str) -> anyhow::Result<Vec<&'static ProjectionSpec>> {
     if which == "all" {
@@ -130,28 +134,32 @@ impl Projector {
         let mut memory = MemoryTables::default();
         let mut cursor = CommitCheckpoint::default();
         let mut read = 0_u64;
-        // Reading and decoding the history runs beside the folding, on its own task, so that the two
-        // share the cores instead of taking turns; batches keep the hand-over cheap.
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<StoredEvent>>(8);
+        // Reading the history runs beside the folding, on its own task, so that the two share the cores
+        // instead of taking turns; batches keep the hand-over cheap, and go back to the reader once folded
+        // to be filled again, so that reading allocates nothing per event. Only the streams the selected
+        // projections follow are read.
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<HistoryEvent>>(8);
+        let (recycler, mut recycled) = tokio::sync::mpsc::unbounded_channel::<Vec<HistoryEvent>>();
         let store = self.store.clone();
+        let mut stream_types: Vec<&'static str> = specs
+            .iter()
+            .flat_map(|spec| spec.follows.iter().copied())
+            .collect();
+        stream_types.sort_unstable();
+        stream_types.dedup();
         let reader = tokio::spawn(async move {
-            let mut events = store.stream_committed(CommitCheckpoint::default());
-            let mut batch = Vec::with_capacity(HAND_OVER);
-            while let Some(event) = events.next().await {
-                batch.push(event?);
-                if batch.len() == HAND_OVER
-                    && sender
-                        .send(std::mem::replace(&mut batch, Vec::with_capacity(HAND_OVER)))
-                        .await
-                        .is_err()
-                {
-                    return Ok(());
-                }
-            }
-            if !batch.is_empty() {
-                drop(sender.send(batch).await);
-            }
-            Ok::<_, vizpro_event_store::StoreError>(())
+            store
+                .read_history(
+                    CommitCheckpoint::default(),
+                    &stream_types,
+                    HAND_OVER,
+                    |batch| {
+                        let spare = recycled.try_recv().unwrap_or_default();
+                        let sender = sender.clone();
+                        async move { sender.send(batch).await.ok().map(|()| spare) }
+                    },
+                )
+                .await
         });
         // How long the folding waited for the reader: where a rebuild's time goes, for the log.
         let mut waited = std::time::Duration::ZERO;
@@ -161,14 +169,15 @@ impl Projector {
                 break;
             };
             waited += waiting.elapsed();
-            for event in batch {
+            for event in &batch {
                 cursor = event.checkpoint();
                 read += 1;
+                let view = event.view();
                 for spec in specs {
-                    if !spec.follows.contains(&event.stream_type.as_str()) {
+                    if !spec.follows.contains(&view.stream_type) {
                         continue;
                     }
-                    match projections::plan(spec.name, &event) {
+                    match projections::plan(spec.name, &view) {
                         Ok(planned) => {
                             for change in planned.changes {
                                 memory.apply(change);
@@ -180,7 +189,7 @@ impl Projector {
                         }
                     }
                 }
-                if read % 4096 == 0 && last_report.elapsed().as_secs_f64() >= 2.0 {
+                if read.is_multiple_of(4096) && last_report.elapsed().as_secs_f64() >= 2.0 {
                     let rate = read as f64 / started.elapsed().as_secs_f64().max(0.001);
                     let remaining = (estimated_total - read as f64).max(0.0);
                     let names: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
@@ -199,6 +208,8 @@ impl Projector {
                     last_report = Instant::now();
                 }
             }
+            // The reader may have finished already; then the batch is simply dropped.
+            drop(recycler.send(batch));
         }
         reader.await.context("the history reader stopped")??;
         tracing::info!(
@@ -207,50 +218,8 @@ impl Projector {
             folding_waited_seconds = waited.as_secs_f64(),
             "history read and folded"
         );
-        let mut connection = self.pool.acquire().await?;
-        // Index builds sort in memory rather than on disk with room for a large table.
-        sqlx::query("set maintenance_work_mem = '256MB'")
-            .execute(&mut *connection)
-            .await?;
+        self.write_shadows(specs, memory, started).await?;
         for spec in specs {
-            for table_name in spec.tables {
-                let table = changes::table(table_name)
-                    .with_context(|| format!("no projection writes the table {table_name}"))?;
-                let shadow = Tables::SHADOW.name(table_name);
-                sqlx::query(&format!("drop table if exists {shadow}"))
-                    .execute(&mut *connection)
-                    .await?;
-                sqlx::query(&format!(
-                    "create table {shadow} (like {table_name} including all)"
-                ))
-                .execute(&mut *connection)
-                .await?;
-                // Indexes that back no constraint (search and lookup indexes) are built once after the
-                // rows are in, which is several times faster than keeping them up to date row by row.
-                let deferred: Vec<(String, String)> = sqlx::query_as(
-                    "select indexrelid::regclass::text, pg_get_indexdef(indexrelid) from pg_index \
-                      where indrelid = $1::regclass \
-                        and not exists (select 1 from pg_constraint where conindid = indexrelid)",
-                )
-                .bind(&shadow)
-                .fetch_all(&mut *connection)
-                .await?;
-                for (index, _) in &deferred {
-                    sqlx::query(&format!("drop index {index}"))
-                        .execute(&mut *connection)
-                        .await?;
-                }
-                let rows = memory.write(table, &shadow, &mut connection).await?;
-                for (_, definition) in &deferred {
-                    sqlx::query(definition).execute(&mut *connection).await?;
-                }
-                tracing::info!(
-                    table = table_name,
-                    rows,
-                    seconds = started.elapsed().as_secs_f64(),
-                    "shadow table written"
-                );
-            }
             metrics::gauge!("vizpro_rebuild_events_read", "projection" => spec.name)
                 .set(read as f64);
         }
@@ -260,6 +229,121 @@ impl Projector {
             "history folded and written into shadow tables"
         );
         Ok((cursor, read))
+    }
+
+    /// Creates the shadow tables of `specs` and fills them from `memory`.
+    ///
+    /// The shadows are created without indexes, and every index, those behind the primary keys included,
+    /// is built once the rows are in: a sort of the finished table is several times cheaper than keeping a
+    /// B-tree (or a trigram GIN) up to date row by row. The rows need no check while they are copied, being
+    /// unique by key in memory already; the primary keys are put back on their indexes afterwards. Index
+    /// builds take only a share lock, so two run at once on two connections (one per core), while
+    /// attaching a key, which locks the table, waits until its table's indexes are built.
+    async fn write_shadows(
+        &self,
+        specs: &[&'static ProjectionSpec],
+        memory: MemoryTables,
+        started: Instant,
+    ) -> anyhow::Result<()> {
+        let pool = &self.pool;
+        let mut index_builds = Vec::new();
+        let mut key_attachments = Vec::new();
+        for spec in specs {
+            for table_name in spec.tables {
+                let table = changes::table(table_name)
+                    .with_context(|| format!("no projection writes the table {table_name}"))?;
+                let shadow = Tables::SHADOW.name(table_name);
+                sqlx::query(&format!("drop table if exists {shadow}"))
+                    .execute(pool)
+                    .await?;
+                sqlx::query(&format!(
+                    "create table {shadow} (like {table_name} including all)"
+                ))
+                .execute(pool)
+                .await?;
+                // The index names are the shadow's own, made up by `like`, so that they cannot clash
+                // with the live table's while both exist.
+                let indexes: Vec<ShadowIndex> = sqlx::query_as(
+                    "select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition, \
+                            c.conname::text as constraint_name, \
+                            case c.contype when 'p' then 'primary key' when 'u' then 'unique' end as constraint_kind \
+                       from pg_index i left join pg_constraint c on c.conindid = i.indexrelid \
+                      where i.indrelid = $1::regclass",
+                )
+                .bind(&shadow)
+                .fetch_all(pool)
+                .await?;
+                for index in &indexes {
+                    let drop = match (&index.constraint_name, &index.constraint_kind) {
+                        (Some(constraint), Some(_)) => {
+                            format!("alter table {shadow} drop constraint {constraint}")
+                        }
+                        (Some(constraint), None) => bail!(
+                            "{table_name} has the constraint {constraint}, which a rebuild cannot defer"
+                        ),
+                        _ => format!("drop index {}", index.name),
+                    };
+                    sqlx::query(&drop).execute(pool).await?;
+                }
+                let rows = memory.write(table, &shadow, pool, PARALLEL_WRITES).await?;
+                tracing::info!(
+                    table = table_name,
+                    rows,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "shadow table written"
+                );
+                for index in indexes {
+                    index_builds.push((rows, index.definition.clone()));
+                    if let (Some(constraint), Some(kind)) =
+                        (index.constraint_name, index.constraint_kind)
+                    {
+                        key_attachments.push(format!(
+                            "alter table {shadow} add constraint {constraint} {kind} using index {}",
+                            index.name
+                        ));
+                    }
+                }
+            }
+        }
+        // The rows are in; freeing the memory that held them runs beside the index builds.
+        let freeing = tokio::task::spawn_blocking(move || drop(memory));
+        // The longest builds start first, so that the short ones fill the other connection meanwhile
+        // instead of leaving one build to run alone at the end: inverted indexes (trigram search) take
+        // several times longer than B-trees over as many rows.
+        index_builds.sort_by_key(|(rows, definition)| {
+            let inverted =
+                definition.contains(" USING gin ") || definition.contains(" USING gist ");
+            (!inverted, std::cmp::Reverse(*rows))
+        });
+        futures::stream::iter(index_builds)
+            .map(|(_, definition)| async move {
+                let mut transaction = pool.begin().await?;
+                // Index builds sort in memory rather than on disk with room for a large table.
+                sqlx::query("set local maintenance_work_mem = '256MB'")
+                    .execute(&mut *transaction)
+                    .await?;
+                let building = Instant::now();
+                sqlx::query(&definition).execute(&mut *transaction).await?;
+                transaction.commit().await?;
+                tracing::debug!(
+                    index = definition,
+                    seconds = building.elapsed().as_secs_f64(),
+                    "shadow index built"
+                );
+                Ok::<_, sqlx::Error>(())
+            })
+            .buffer_unordered(PARALLEL_WRITES)
+            .try_collect::<()>()
+            .await?;
+        for attachment in key_attachments {
+            sqlx::query(&attachment).execute(pool).await?;
+        }
+        freeing.await?;
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "shadow indexes built"
+        );
+        Ok(())
     }
 
     /// Applies events after `from` up to and including `to` to the shadow tables.
@@ -322,6 +406,16 @@ impl Projector {
     }
 }
 
+/// An index of a shadow table, and the constraint it backs if any.
+#[derive(Debug, sqlx::FromRow)]
+struct ShadowIndex {
+    name: String,
+    definition: String,
+    constraint_name: Option<String>,
+    /// `primary key` or `unique`; `None` for a plain index, or for a constraint of another kind.
+    constraint_kind: Option<String>,
+}
+
 /// Locks a projection's checkpoint row, creating it when missing, and returns the checkpoint.
 async fn lock_checkpoint(
     connection: &mut PgConnection,
@@ -365,7 +459,7 @@ async fn apply_batch(
         if projections::apply(
             spec.name,
             &mut transaction,
-            event,
+            &event.view(),
             Tables::SHADOW,
             &mut effects,
         )
@@ -387,7 +481,7 @@ async fn apply_batch(
         match projections::apply(
             spec.name,
             &mut savepoint,
-            event,
+            &event.view(),
             Tables::SHADOW,
             &mut effects,
         )

@@ -2,5 +2,6 @@
 //! command API and its relay.
 
 mod harness;
+mod history;
 mod projection;
 mod resilience;
