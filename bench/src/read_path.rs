@@ -282,13 +282,18 @@ async fn lag(
     }
     let interval = Duration::from_secs_f64(f64::from(writers) / f64::from(arguments.rate.max(1)));
     let until = Instant::now() + Duration::from_secs(arguments.seconds);
+    // The writers take turns, one every `interval / writers`, so that commands arrive at the steady rate
+    // the target names; started together they would send their commands in bursts of `writers` at once,
+    // and the figure would measure how long the last of each burst queues behind the others.
+    let start = tokio::time::Instant::now();
     let mut tasks = Vec::new();
-    for dashboard in dashboards {
+    for (turn, dashboard) in (0_u32..).zip(dashboards) {
         let client = client.clone();
         let base = base.to_owned();
         let token = token.to_owned();
+        let first_tick = start + interval * turn / writers;
         tasks.push(tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(interval);
+            let mut ticker = tokio::time::interval_at(first_tick, interval);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             let mut lags = Vec::new();
             let mut round = 0_u64;
