@@ -277,18 +277,6 @@ fn where_key(sql: &mut String, table: &Table, key: Vec<Value>, values: &mut Vec<
     }
 }
 
-fn set_column(row: &mut Row, column: &'static str, value: Value) {
-    match row.iter_mut().find(|(name, _)| *name == column) {
-        Some((_, existing)) => *existing = value,
-        None => {
-            // A row gains a column rarely and by one; doubling its room would add half again to the
-            // memory a rebuild holds for a table (and to the time the kernel spends handing it over).
-            row.reserve_exact(1);
-            row.push((column, value));
-        }
-    }
-}
-
 /// One column of a primary key, in a form that hashes and compares cheaply.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum KeyPart {
@@ -330,13 +318,60 @@ impl RowKey {
     }
 }
 
+/// A row held in memory in the form a binary `COPY` sends it: a rebuild holds every row of every read
+/// model at once, and this form takes a third of the memory that column names beside typed values take,
+/// and needs no work to be written.
+#[derive(Debug, Default)]
+struct EncodedRow {
+    /// Which of its table's known columns the row has set: bit `i` for `MemoryTable::columns[i]`.
+    present: u64,
+    /// The fields of those columns in the order of their bits, each its length and its bytes (see
+    /// [`Value::write_copy_binary`]).
+    fields: Vec<u8>,
+}
+
+impl EncodedRow {
+    /// The row's fields with their column indexes, in column order; each field with its length.
+    fn fields(&self) -> impl Iterator<Item = (usize, &[u8])> {
+        let mut at = 0;
+        bits(self.present).map(move |index| {
+            let field_length = copy_field_length(&self.fields[at..]);
+            let field = &self.fields[at..at + field_length];
+            at += field_length;
+            (index, field)
+        })
+    }
+}
+
+/// The indexes of the bits set in `mask`, lowest first.
+fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        if mask == 0 {
+            return None;
+        }
+        let index = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        Some(index)
+    })
+}
+
+/// How many bytes the binary `COPY` field at the start of `bytes` takes, its length included.
+fn copy_field_length(bytes: &[u8]) -> usize {
+    let length = i32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    4 + usize::try_from(length).unwrap_or(0)
+}
+
 /// The rows of one table held in memory.
 #[derive(Debug, Default)]
 struct MemoryTable {
-    rows: HashMap<RowKey, Row>,
+    /// The columns the table's rows have set so far, in the order they were first seen.
+    columns: Vec<&'static str>,
+    rows: HashMap<RowKey, EncodedRow>,
     /// For a key of several columns, the rest of every key under each first column, in order: what a delete
     /// by a shorter key prefix (every grant of a resource) walks instead of the whole table.
     rests: HashMap<KeyPart, BTreeSet<Vec<KeyPart>>>,
+    /// Where a row is encoded before it is copied into a buffer of its exact size.
+    scratch: Vec<u8>,
 }
 
 impl MemoryTable {
@@ -349,8 +384,30 @@ impl MemoryTable {
                     .or_default()
                     .insert(vacant.key().rest.clone());
             }
-            vacant.insert(row);
+            vacant.insert(encode(&mut self.columns, &mut self.scratch, None, row));
         }
+    }
+
+    /// Sets `values` on the row with `key`, if there is one and, when `older_than` is given, its version is
+    /// below it.
+    fn update(&mut self, key: &RowKey, older_than: Option<i32>, values: Row) {
+        let Some(existing) = self.rows.get_mut(key) else {
+            return;
+        };
+        if let Some(version) = older_than {
+            let current = self
+                .columns
+                .iter()
+                .position(|column| *column == "version")
+                .and_then(|index| existing.fields().find(|(at, _)| *at == index))
+                .and_then(|(_, field)| <[u8; 8]>::try_from(field).ok())
+                .map(|field| i32::from_be_bytes([field[4], field[5], field[6], field[7]]));
+            if current.is_some_and(|current| current >= version) {
+                return;
+            }
+        }
+        let updated = encode(&mut self.columns, &mut self.scratch, Some(existing), values);
+        *existing = updated;
     }
 
     /// Removes every row whose key begins with `prefix`.
@@ -388,6 +445,56 @@ impl MemoryTable {
     }
 }
 
+/// Encodes `values` as a row, over the fields of `base` when given: a value replaces the base's field of
+/// its column, and when a column comes twice the later value wins, as consecutive SQL assignments would.
+/// Columns not seen before join `columns`.
+fn encode(
+    columns: &mut Vec<&'static str>,
+    scratch: &mut Vec<u8>,
+    base: Option<&EncodedRow>,
+    values: Row,
+) -> EncodedRow {
+    let mut indexed: Vec<(usize, Value)> = values
+        .into_iter()
+        .map(|(column, value)| {
+            let index = match columns.iter().position(|known| *known == column) {
+                Some(index) => index,
+                None => {
+                    assert!(columns.len() < 64, "a read model has more than 64 columns");
+                    columns.push(column);
+                    columns.len() - 1
+                }
+            };
+            (index, value)
+        })
+        .collect();
+    // Stable, so that of two values of one column the later stays the later.
+    indexed.sort_by_key(|(index, _)| *index);
+    let mut present = base.map_or(0, |base| base.present);
+    for (index, _) in &indexed {
+        present |= 1 << index;
+    }
+    scratch.clear();
+    let mut base_fields = base.into_iter().flat_map(EncodedRow::fields).peekable();
+    let mut new_values = indexed.into_iter().peekable();
+    for index in bits(present) {
+        let base_field = base_fields.next_if(|(at, _)| *at == index);
+        let mut newest = None;
+        while let Some((_, value)) = new_values.next_if(|(at, _)| *at == index) {
+            newest = Some(value);
+        }
+        match (newest, base_field) {
+            (Some(value), _) => value.write_copy_binary(scratch),
+            (None, Some((_, field))) => scratch.extend_from_slice(field),
+            (None, None) => unreachable!("a present column has a base field or a new value"),
+        }
+    }
+    EncodedRow {
+        present,
+        fields: scratch.as_slice().to_vec(),
+    }
+}
+
 /// Read-model tables held in memory while a rebuild folds the event history.
 #[derive(Debug, Default)]
 pub struct MemoryTables {
@@ -408,15 +515,14 @@ impl MemoryTables {
                     return;
                 };
                 let rows = self.table(table);
-                match rows.rows.get_mut(&key) {
-                    Some(existing) => {
-                        for (column, value) in row {
-                            if update.contains(&column) {
-                                set_column(existing, column, value);
-                            }
-                        }
-                    }
-                    None => rows.insert(key, row),
+                if rows.rows.contains_key(&key) {
+                    let updates = row
+                        .into_iter()
+                        .filter(|(column, _)| update.contains(column))
+                        .collect();
+                    rows.update(&key, None, updates);
+                } else {
+                    rows.insert(key, row);
                 }
             }
             Change::Update {
@@ -425,23 +531,8 @@ impl MemoryTables {
                 older_than,
                 set,
             } => {
-                let Some(key) = RowKey::of(&key) else {
-                    return;
-                };
-                let Some(row) = self.table(table).rows.get_mut(&key) else {
-                    return;
-                };
-                if let Some(version) = older_than {
-                    let current = row.iter().find_map(|(column, value)| match value {
-                        Value::Integer(current) if *column == "version" => Some(*current),
-                        _ => None,
-                    });
-                    if current.is_some_and(|current| current >= version) {
-                        return;
-                    }
-                }
-                for (column, value) in set {
-                    set_column(row, column, value);
+                if let Some(key) = RowKey::of(&key) {
+                    self.table(table).update(&key, older_than, set);
                 }
             }
             Change::Delete { table, key } => match RowKey::of(&key) {
@@ -483,31 +574,31 @@ impl MemoryTables {
         pool: &PgPool,
         parallel: usize,
     ) -> Result<u64, sqlx::Error> {
-        let Some(rows) = self.tables.get(table.name) else {
+        let Some(memory) = self.tables.get(table.name) else {
             return Ok(0);
         };
-        let mut by_columns: BTreeMap<Vec<&'static str>, Vec<&Row>> = BTreeMap::new();
-        for row in rows.rows.values() {
-            let mut columns: Vec<&'static str> = row.iter().map(|(column, _)| *column).collect();
-            columns.sort_unstable();
-            by_columns.entry(columns).or_default().push(row);
+        let mut by_columns: BTreeMap<u64, Vec<&EncodedRow>> = BTreeMap::new();
+        for row in memory.rows.values() {
+            by_columns.entry(row.present).or_default().push(row);
         }
         let parallel = parallel.max(1);
         let mut copies = Vec::new();
-        for (columns, rows) in &by_columns {
+        for (present, rows) in &by_columns {
+            let columns: Vec<&'static str> =
+                bits(*present).map(|index| memory.columns[index]).collect();
             let parts = if rows.len() >= PARALLEL_COPY_ROWS {
                 parallel
             } else {
                 1
             };
             for part in rows.chunks(rows.len().div_ceil(parts)) {
-                copies.push((columns.as_slice(), part));
+                copies.push((columns.clone(), part));
             }
         }
         let written: Vec<u64> = futures::stream::iter(copies)
             .map(|(columns, rows)| async move {
                 let mut connection = pool.acquire().await?;
-                copy_rows(&mut connection, target, columns, rows).await
+                copy_rows(&mut connection, target, &columns, rows).await
             })
             .buffer_unordered(parallel)
             .try_collect()
@@ -516,12 +607,12 @@ impl MemoryTables {
     }
 }
 
-/// Sends `rows` into `target`'s `columns` with one binary `COPY`.
+/// Sends `rows`, all of which have exactly `columns`, into `target` with one binary `COPY`.
 async fn copy_rows(
     connection: &mut PgConnection,
     target: &str,
     columns: &[&'static str],
-    rows: &[&Row],
+    rows: &[&EncodedRow],
 ) -> Result<u64, sqlx::Error> {
     let statement = format!(
         "copy {target} ({}) from stdin (format binary)",
@@ -533,12 +624,7 @@ async fn copy_rows(
     let column_count = columns.len() as i16;
     for row in rows {
         buffer.extend_from_slice(&column_count.to_be_bytes());
-        for column in columns {
-            // Every row of the set has every column of it.
-            if let Some((_, value)) = row.iter().find(|(name, _)| name == column) {
-                value.write_copy_binary(&mut buffer);
-            }
-        }
+        buffer.extend_from_slice(&row.fields);
         if buffer.len() >= COPY_CHUNK {
             copy.send(std::mem::take(&mut buffer)).await?;
             buffer.reserve(COPY_CHUNK + 4096);
@@ -552,7 +638,7 @@ async fn copy_rows(
 /// Rows with the same columns from which a `COPY` is cut into parts sent side by side.
 const PARALLEL_COPY_ROWS: usize = 10_000;
 
-/// How much `COPY` text is sent at a time.
+/// How much `COPY` data is sent at a time.
 const COPY_CHUNK: usize = 1 << 20;
 
 #[cfg(test)]
@@ -570,11 +656,29 @@ mod tests {
         }
     }
 
-    fn name_of(memory: &MemoryTables, id: Uuid) -> Option<Value> {
-        memory.tables["rm_dashboards"].rows[&RowKey::of(&[Value::Uuid(id)]).unwrap()]
-            .iter()
-            .find(|(column, _)| *column == "name")
-            .map(|(_, value)| value.clone())
+    /// The binary `COPY` field a row holds for `column`.
+    fn field_of(
+        memory: &MemoryTables,
+        table: &Table,
+        key: &[Value],
+        column: &str,
+    ) -> Option<Vec<u8>> {
+        let rows = &memory.tables[table.name];
+        let index = rows.columns.iter().position(|known| *known == column)?;
+        rows.rows[&RowKey::of(key).unwrap()]
+            .fields()
+            .find(|(at, _)| *at == index)
+            .map(|(_, field)| field.to_vec())
+    }
+
+    fn encoded(value: Value) -> Vec<u8> {
+        let mut field = Vec::new();
+        value.write_copy_binary(&mut field);
+        field
+    }
+
+    fn name_of(memory: &MemoryTables, id: Uuid) -> Option<Vec<u8>> {
+        field_of(memory, &DASHBOARDS, &[Value::Uuid(id)], "name")
     }
 
     #[test]
@@ -584,7 +688,10 @@ mod tests {
         memory.apply(dashboard(id, 1, "First"));
         memory.apply(dashboard(id, 1, "Second"));
         assert_eq!(memory.row_count(&DASHBOARDS), 1);
-        assert_eq!(name_of(&memory, id), Some(Value::Text("First".into())));
+        assert_eq!(
+            name_of(&memory, id),
+            Some(encoded(Value::Text("First".into())))
+        );
     }
 
     #[test]
@@ -602,9 +709,15 @@ mod tests {
             ],
         };
         memory.apply(rename(3, "Replayed"));
-        assert_eq!(name_of(&memory, id), Some(Value::Text("Current".into())));
+        assert_eq!(
+            name_of(&memory, id),
+            Some(encoded(Value::Text("Current".into())))
+        );
         memory.apply(rename(4, "Renamed"));
-        assert_eq!(name_of(&memory, id), Some(Value::Text("Renamed".into())));
+        assert_eq!(
+            name_of(&memory, id),
+            Some(encoded(Value::Text("Renamed".into())))
+        );
     }
 
     #[test]
@@ -692,9 +805,71 @@ mod tests {
         let mut memory = MemoryTables::default();
         memory.apply(grant("view", "chart"));
         memory.apply(grant("edit", "dashboard"));
-        let row = memory.tables["rm_grants"].rows.values().next().unwrap();
-        assert!(row.contains(&("access", Value::Text("edit".into()))));
-        assert!(row.contains(&("resource_type", Value::Text("chart".into()))));
+        assert_eq!(memory.row_count(&GRANTS), 1);
+        let key = [
+            Value::Uuid(resource),
+            Value::Text("role".into()),
+            Value::Text("viewer".into()),
+        ];
+        assert_eq!(
+            field_of(&memory, &GRANTS, &key, "access"),
+            Some(encoded(Value::Text("edit".into())))
+        );
+        assert_eq!(
+            field_of(&memory, &GRANTS, &key, "resource_type"),
+            Some(encoded(Value::Text("chart".into())))
+        );
+    }
+
+    #[test]
+    fn rows_keep_their_fields_in_one_column_order_whatever_order_they_come_in() {
+        let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut memory = MemoryTables::default();
+        memory.apply(dashboard(first, 1, "First"));
+        memory.apply(Change::Insert {
+            table: &DASHBOARDS,
+            row: vec![
+                ("version", Value::Integer(1)),
+                ("name", Value::Text("Second".into())),
+                ("id", Value::Uuid(second)),
+            ],
+        });
+        // A column the rows did not have joins the one it is set on, and the rest stay as they were.
+        memory.apply(Change::Update {
+            table: &DASHBOARDS,
+            key: vec![Value::Uuid(second)],
+            older_than: Some(2),
+            set: vec![
+                ("version", Value::Integer(2)),
+                ("filters", Value::Json(serde_json::json!([]))),
+            ],
+        });
+        let rows = &memory.tables["rm_dashboards"];
+        assert_eq!(rows.columns, ["id", "name", "version", "filters"]);
+        let fields = |id: Uuid| -> Vec<u8> {
+            rows.rows[&RowKey::of(&[Value::Uuid(id)]).unwrap()]
+                .fields
+                .clone()
+        };
+        let expected =
+            |values: Vec<Value>| -> Vec<u8> { values.into_iter().flat_map(encoded).collect() };
+        assert_eq!(
+            fields(first),
+            expected(vec![
+                Value::Uuid(first),
+                Value::Text("First".into()),
+                Value::Integer(1)
+            ])
+        );
+        assert_eq!(
+            fields(second),
+            expected(vec![
+                Value::Uuid(second),
+                Value::Text("Second".into()),
+                Value::Integer(2),
+                Value::Json(serde_json::json!([])),
+            ])
+        );
     }
 
     #[test]

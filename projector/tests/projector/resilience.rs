@@ -8,7 +8,7 @@ use crate::harness::{World, build_dashboard};
 
 async fn busy_editor(world: &World, token: &str, rounds: usize) {
     for round in 0..rounds {
-        let (_, chart_id, dashboard_id) =
+        let (dataset_id, chart_id, dashboard_id) =
             build_dashboard(world, token, &format!("Board {round}")).await;
         world
             .send(
@@ -22,6 +22,83 @@ async fn busy_editor(world: &World, token: &str, rounds: usize) {
             .send(Method::PUT, &format!("/api/v1/dashboards/{dashboard_id}/filters"), Some(token),
                 json!({"filters": [{"label": "Region", "column": "region", "op": "eq", "value": "EU"}]}))
             .await;
+        // Grants, a second tile moved about and sometimes taken off again: every read model gets rows
+        // that later events change or remove.
+        world
+            .send(
+                Method::POST,
+                &format!("/api/v1/dashboards/{dashboard_id}/grants"),
+                Some(token),
+                json!({"grantee": {"kind": "role", "role": "viewer"}, "access": "view"}),
+            )
+            .await;
+        world
+            .send(
+                Method::POST,
+                &format!("/api/v1/charts/{chart_id}/grants"),
+                Some(token),
+                json!({"grantee": {"kind": "role", "role": "viewer"}, "access": "edit"}),
+            )
+            .await;
+        let second_chart = world
+            .post(
+                "/api/v1/charts",
+                Some(token),
+                json!({"dataset_id": dataset_id, "name": format!("Second chart {round}"), "chart_type": "bar",
+                       "spec": {"query": {"mode": "builder", "dimensions": [], "measures": [{"aggregate": "count"}]}}}),
+            )
+            .await;
+        let tile = world
+            .send(
+                Method::POST,
+                &format!("/api/v1/dashboards/{dashboard_id}/tiles"),
+                Some(token),
+                json!({"chart_id": second_chart["id"], "x": 6, "y": 0, "w": 6, "h": 4}),
+            )
+            .await;
+        let tile_id = tile["tile_id"].as_str().unwrap().to_owned();
+        // The layout names every tile; the event store knows them while the read models may be behind.
+        let tile_ids: Vec<String> = sqlx::query_scalar(
+            "select payload->>'tile_id' from events \
+              where stream_id = $1 and event_type = 'tile_added' order by version",
+        )
+        .bind(dashboard_id)
+        .fetch_all(&world.pool)
+        .await
+        .unwrap();
+        let placements: Vec<serde_json::Value> = tile_ids
+            .iter()
+            .map(|id| match *id == tile_id {
+                true => json!({"tile_id": id, "x": 6, "y": 4 + round, "w": 6, "h": 4}),
+                false => json!({"tile_id": id, "x": 0, "y": 0, "w": 6, "h": 4}),
+            })
+            .collect();
+        world
+            .send(
+                Method::PUT,
+                &format!("/api/v1/dashboards/{dashboard_id}/layout"),
+                Some(token),
+                json!({ "placements": placements }),
+            )
+            .await;
+        if round % 2 == 0 {
+            world
+                .send(
+                    Method::DELETE,
+                    &format!("/api/v1/dashboards/{dashboard_id}/tiles/{tile_id}"),
+                    Some(token),
+                    json!(null),
+                )
+                .await;
+            world
+                .send(
+                    Method::DELETE,
+                    &format!("/api/v1/dashboards/{dashboard_id}/grants/role:viewer"),
+                    Some(token),
+                    json!(null),
+                )
+                .await;
+        }
         if round % 3 == 0 {
             world
                 .send(
