@@ -7,7 +7,7 @@
 //! optimisation only: when it is down or slow the document is built from PostgreSQL and the answer says
 //! `X-Cache: bypass`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use axum::extract::State;
@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use redis::aio::ConnectionManager;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -492,7 +492,7 @@ async fn store_if_current(
 }
 
 #[derive(Debug, FromRow)]
-struct DashboardRow {
+struct DocumentRow {
     id: Uuid,
     owner_id: Uuid,
     name: String,
@@ -502,9 +502,14 @@ struct DashboardRow {
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    tiles: sqlx::types::Json<Vec<TileRow>>,
+    charts: sqlx::types::Json<Vec<ChartRow>>,
+    grants: sqlx::types::Json<Vec<GrantRow>>,
+    built_transaction_id: i64,
+    built_position: i64,
 }
 
-#[derive(Debug, FromRow)]
+#[derive(Debug, Deserialize)]
 struct TileRow {
     tile_id: Uuid,
     chart_id: Uuid,
@@ -514,7 +519,7 @@ struct TileRow {
     h: i32,
 }
 
-#[derive(Debug, FromRow)]
+#[derive(Debug, Deserialize)]
 struct ChartRow {
     id: Uuid,
     owner_id: Uuid,
@@ -527,7 +532,7 @@ struct ChartRow {
     version: i32,
 }
 
-#[derive(Debug, FromRow)]
+#[derive(Debug, Deserialize)]
 struct GrantRow {
     resource_id: Uuid,
     grantee_kind: String,
@@ -535,77 +540,55 @@ struct GrantRow {
     access: String,
 }
 
-/// Builds the document of dashboard `id` from one consistent snapshot: the dashboard, its tiles, their
-/// charts, the grants of all of them and the lowest projection checkpoint are read in one REPEATABLE READ
-/// transaction, so `built_at` is true of everything in the document.
+/// The dashboard, its tiles, their charts, the grants of all of them and the lowest projection checkpoint,
+/// in one statement and therefore one snapshot: a document is built for every read that follows a change,
+/// so its round trips weigh on every command's way to being visible.
+const DOCUMENT_QUERY: &str = "\
+    select d.id, d.owner_id, d.name, d.description, d.slug, d.filters, d.version, d.created_at, d.updated_at, \
+           coalesce((select json_agg(json_build_object('tile_id', t.tile_id, 'chart_id', t.chart_id, \
+                                       'x', t.x, 'y', t.y, 'w', t.w, 'h', t.h) order by t.y, t.x, t.tile_id) \
+                       from rm_dashboard_tiles t where t.dashboard_id = d.id), '[]') as tiles, \
+           coalesce((select json_agg(json_build_object('id', c.id, 'owner_id', c.owner_id, 'name', c.name, \
+                                       'description', c.description, 'chart_type', c.chart_type, \
+                                       'dataset_id', c.dataset_id, 'spec', c.spec, \
+                                       'pinned_dataset_version', c.pinned_dataset_version, 'version', c.version)) \
+                       from rm_charts c \
+                      where c.id in (select t.chart_id from rm_dashboard_tiles t where t.dashboard_id = d.id) \
+                        and c.deleted = false), '[]') as charts, \
+           coalesce((select json_agg(json_build_object('resource_id', g.resource_id, 'grantee_kind', g.grantee_kind, \
+                                       'grantee', g.grantee, 'access', g.access) order by g.grantee_kind, g.grantee) \
+                       from rm_grants g \
+                      where g.resource_id = any(array(select t.chart_id from rm_dashboard_tiles t \
+                                                       where t.dashboard_id = d.id) || d.id)), '[]') as grants, \
+           built.transaction_id as built_transaction_id, built.position as built_position \
+      from rm_dashboards d \
+     cross join lateral ( \
+           select coalesce(c.transaction_id, 0) as transaction_id, coalesce(c.position, 0) as position \
+             from unnest($2::text[]) as p(name) \
+             left join projection_checkpoints c on c.projection = p.name \
+            order by 1, 2 limit 1) built \
+     where d.id = $1 and d.deleted = false";
+
+/// Builds the document of dashboard `id` from one consistent snapshot (see [`DOCUMENT_QUERY`]), so that
+/// `built_at` is true of everything in the document.
 async fn build_document(
     pool: &PgPool,
     id: Uuid,
     generation: i64,
 ) -> Result<Option<DashboardDocument>, ApiError> {
-    // One snapshot for every part of the document.
-    let mut transaction = pool
-        .begin_with("begin isolation level repeatable read, read only")
+    let dashboard: Option<DocumentRow> = sqlx::query_as(DOCUMENT_QUERY)
+        .bind(id)
+        .bind(PROJECTIONS.iter().map(|spec| spec.name).collect::<Vec<_>>())
+        .fetch_optional(pool)
         .await?;
-    let dashboard: Option<DashboardRow> = sqlx::query_as(
-        "select id, owner_id, name, description, slug, filters, version, created_at, updated_at \
-           from rm_dashboards where id = $1 and deleted = false",
-    )
-    .bind(id)
-    .fetch_optional(&mut *transaction)
-    .await?;
     let Some(dashboard) = dashboard else {
-        transaction.commit().await?;
         return Ok(None);
     };
-    let tiles: Vec<TileRow> = sqlx::query_as(
-        "select tile_id, chart_id, x, y, w, h from rm_dashboard_tiles \
-          where dashboard_id = $1 order by y, x, tile_id",
-    )
-    .bind(id)
-    .fetch_all(&mut *transaction)
-    .await?;
-    let chart_ids: Vec<Uuid> = tiles
-        .iter()
-        .map(|tile| tile.chart_id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let charts: Vec<ChartRow> = sqlx::query_as(
-        "select id, owner_id, name, description, chart_type, dataset_id, spec, \
-                pinned_dataset_version, version \
-           from rm_charts where id = any($1) and deleted = false",
-    )
-    .bind(&chart_ids)
-    .fetch_all(&mut *transaction)
-    .await?;
-    let mut resource_ids = chart_ids;
-    resource_ids.push(id);
-    let grants: Vec<GrantRow> = sqlx::query_as(
-        "select resource_id, grantee_kind, grantee, access from rm_grants \
-          where resource_id = any($1) order by grantee_kind, grantee",
-    )
-    .bind(&resource_ids)
-    .fetch_all(&mut *transaction)
-    .await?;
-    let checkpoints: Vec<(i64, i64)> = sqlx::query_as(
-        "select coalesce(c.transaction_id, 0), coalesce(c.position, 0) \
-           from unnest($1::text[]) as p(name) \
-           left join projection_checkpoints c on c.projection = p.name",
-    )
-    .bind(PROJECTIONS.iter().map(|spec| spec.name).collect::<Vec<_>>())
-    .fetch_all(&mut *transaction)
-    .await?;
-    transaction.commit().await?;
-
-    let built_at = checkpoints
-        .into_iter()
-        .map(|(transaction_id, position)| Checkpoint {
-            transaction_id,
-            position,
-        })
-        .min()
-        .unwrap_or_default();
+    let built_at = Checkpoint {
+        transaction_id: dashboard.built_transaction_id,
+        position: dashboard.built_position,
+    };
+    let (tiles, charts, grants) = (dashboard.tiles.0, dashboard.charts.0, dashboard.grants.0);
     let mut grants_by_resource: HashMap<Uuid, Vec<(String, String, String)>> = HashMap::new();
     for grant in grants {
         grants_by_resource
