@@ -447,9 +447,19 @@ impl Projector {
             .execute(&mut *transaction)
             .await?;
         }
-        // Delivered at commit: wakes the reads that wait for their own writes (X-Min-Position).
-        sqlx::query("select pg_notify($1, '')")
+        // Delivered at commit: wakes the reads that wait for their own writes (X-Min-Position), and tells
+        // them how far every projection has got, which the checkpoint rows locked above make exact.
+        let applied_everywhere = progress
+            .iter()
+            .map(|(checkpoint, _)| vizpro_read_models::Checkpoint {
+                transaction_id: checkpoint.transaction_id,
+                position: checkpoint.position,
+            })
+            .min()
+            .unwrap_or_default();
+        sqlx::query("select pg_notify($1, $2)")
             .bind(vizpro_read_models::PROJECTIONS_CHANNEL)
+            .bind(applied_everywhere.to_payload())
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;

@@ -126,8 +126,17 @@ async fn wait_until_applied(state: &AppState, position: i64) -> Result<Checkpoin
             return Err(projection_behind(position).into());
         }
         let wait = RECHECK_INTERVAL.min(deadline - now);
-        drop(tokio::time::timeout(wait, progress.changed()).await);
-        progress.borrow_and_update();
+        let heard = tokio::time::timeout(wait, progress.changed()).await;
+        // A commit that names how far every projection has got answers without a query; one that does not
+        // (or no commit within the interval) is checked in the database.
+        if progress.borrow_and_update().applied_everywhere >= target {
+            return Ok(target);
+        }
+        let woken_by_a_named_checkpoint = heard.is_ok_and(|changed| changed.is_ok())
+            && progress.borrow().applied_everywhere != Checkpoint::default();
+        if woken_by_a_named_checkpoint {
+            continue;
+        }
         if vizpro_read_models::read_your_writes(&state.pool, target).await? {
             return Ok(target);
         }

@@ -221,7 +221,7 @@ mod tests {
         let redis: vizpro_http_edge::redis_slot::RedisSlot =
             Arc::new(tokio::sync::RwLock::new(None));
         AppState::new(Shared {
-            projection_progress: tokio::sync::watch::channel(0).1,
+            projection_progress: tokio::sync::watch::channel(Default::default()).1,
             pool,
             tokens: Arc::new(TokenKeys::from_secret(
                 b"a-test-secret-that-is-long-enough-0123",

@@ -48,7 +48,7 @@ pub struct Shared {
     pub charts: Arc<crate::chart_sources::ChartMemory<crate::resources::chart_data::HeldChart>>,
     pub settings: Settings,
     /// Changes whenever the projector commits; reads waiting for `X-Min-Position` wake up on it.
-    pub projection_progress: tokio::sync::watch::Receiver<u64>,
+    pub projection_progress: tokio::sync::watch::Receiver<vizpro_read_models::Progress>,
     /// Computes chart data on threads of its own.
     pub engine: Arc<vizpro_chart_engine::ChartEngine>,
     /// Opens the sealed connection details of external data sources.

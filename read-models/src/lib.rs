@@ -4,8 +4,9 @@
 //! * [`Checkpoint`]: how far a projection has applied the event stream, in commit order.
 //! * [`read_your_writes`]: whether the event at a position has been applied everywhere.
 //! * [`cache`]: Redis key names and the dashboard document served from Redis.
-//! * [`PROJECTIONS_CHANNEL`], [`listen_for_progress`]: a wake-up whenever the projector commits, so that
-//!   a read waiting for its own write answers as soon as the write is applied instead of polling.
+//! * [`PROJECTIONS_CHANNEL`], [`listen_for_progress`]: a wake-up whenever the projector commits, naming
+//!   how far every projection has got, so that a read waiting for its own write answers as soon as the
+//!   write is applied, without polling and most often without a query.
 
 pub mod cache;
 
@@ -68,24 +69,57 @@ pub struct Checkpoint {
 }
 
 /// The PostgreSQL notification channel the projector notifies in every transaction that advances
-/// checkpoints; notifications are delivered at commit.
+/// checkpoints; notifications are delivered at commit. The payload is the lowest checkpoint of all
+/// projections after that commit ([`Checkpoint::to_payload`]), or empty.
 pub const PROJECTIONS_CHANNEL: &str = "vizpro_projections";
 
-/// Listens on [`PROJECTIONS_CHANNEL`] in the background. The counter in the returned receiver changes
-/// whenever the projector commits (and after the listener reconnects, when a commit may have been missed),
-/// so waiters re-check their condition then. Waiters should still re-check now and then, in case the
-/// listener is down.
-pub fn listen_for_progress(pool: PgPool) -> tokio::sync::watch::Receiver<u64> {
-    let (sender, receiver) = tokio::sync::watch::channel(0_u64);
+impl Checkpoint {
+    /// The checkpoint as a notification payload: `<transaction_id>:<position>`.
+    pub fn to_payload(self) -> String {
+        format!("{}:{}", self.transaction_id, self.position)
+    }
+
+    /// The checkpoint a notification payload names, if it names one.
+    pub fn from_payload(payload: &str) -> Option<Checkpoint> {
+        let (transaction_id, position) = payload.split_once(':')?;
+        Some(Checkpoint {
+            transaction_id: transaction_id.parse().ok()?,
+            position: position.parse().ok()?,
+        })
+    }
+}
+
+/// What the query API has heard of the projector's commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// How many commits (and listener reconnections) were heard; changes on every one of them.
+    pub heard: u64,
+    /// The highest of the lowest checkpoints the notifications named. Checkpoints never move back, so
+    /// every projection has applied everything at or before it.
+    pub applied_everywhere: Checkpoint,
+}
+
+/// Listens on [`PROJECTIONS_CHANNEL`] in the background. The receiver changes whenever the projector
+/// commits (and after the listener reconnects, when a commit may have been missed), so waiters re-check
+/// their condition then, most often against the checkpoint the notification carried, without a query.
+/// Waiters should still re-check the database now and then, in case the listener is down.
+pub fn listen_for_progress(pool: PgPool) -> tokio::sync::watch::Receiver<Progress> {
+    let (sender, receiver) = tokio::sync::watch::channel(Progress::default());
     tokio::spawn(async move {
         loop {
             let listener = async {
                 let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
                 listener.listen(PROJECTIONS_CHANNEL).await?;
-                sender.send_modify(|count| *count += 1);
+                sender.send_modify(|progress| progress.heard += 1);
                 loop {
-                    listener.recv().await?;
-                    sender.send_modify(|count| *count += 1);
+                    let notification = listener.recv().await?;
+                    let named = Checkpoint::from_payload(notification.payload());
+                    sender.send_modify(|progress| {
+                        progress.heard += 1;
+                        if let Some(named) = named {
+                            progress.applied_everywhere = progress.applied_everywhere.max(named);
+                        }
+                    });
                 }
             };
             let outcome: Result<(), sqlx::Error> = listener.await;
@@ -170,4 +204,24 @@ pub async fn read_your_writes(pool: &PgPool, target: Checkpoint) -> Result<bool,
     .fetch_one(pool)
     .await?;
     Ok(behind == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_survives_its_notification_payload_and_nothing_else_passes_for_one() {
+        let checkpoint = Checkpoint {
+            transaction_id: 9_007_199_254_740_993,
+            position: 42,
+        };
+        assert_eq!(
+            Checkpoint::from_payload(&checkpoint.to_payload()),
+            Some(checkpoint)
+        );
+        for payload in ["", "12", "12:", ":4", "a:b", "1:2:3"] {
+            assert_eq!(Checkpoint::from_payload(payload), None, "{payload:?}");
+        }
+    }
 }
