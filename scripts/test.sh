@@ -5,23 +5,25 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vizpro-target}"
 scripts/services.sh
 
-# Every test makes a database of its own; drop what earlier runs left behind.
-psql -h 127.0.0.1 -U postgres -tAc \
-  "select datname from pg_database where datname like 'vizpro\_test\_%' or datname like 'vizpro\_bench\_%'" |
-  while read -r database; do
-    [ -n "$database" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists \"$database\" with (force)" >/dev/null
-  done
-
-# And the MariaDB databases and read-only users the MySQL data-source tests made.
-mysql -h 127.0.0.1 -u root -N -e \
-  "select concat('drop database if exists \`', schema_name, '\`;') from information_schema.schemata where schema_name like 'vizpro\\_test\\_%'
-   union all select concat('drop user if exists \'', user, '\'@\'', host, '\';') from mysql.user where user like 'reader\\_%'" |
-  mysql -h 127.0.0.1 -u root
-
-# Likewise the JetStream streams of earlier runs.
-if command -v python3 >/dev/null 2>&1; then
-  python3 scripts/drop-test-streams.py
-fi
+# Every test makes a database, a JetStream stream and (for MySQL data sources) a MariaDB database and
+# user of its own. What earlier runs left behind is dropped first, and what this run leaves when it ends,
+# so that no later run or benchmark shares the machine with autovacuum visiting dozens of databases.
+drop_leftovers() {
+  psql -h 127.0.0.1 -U postgres -tAc \
+    "select datname from pg_database where datname like 'vizpro\_test\_%' or datname like 'vizpro\_bench\_%'" |
+    while read -r database; do
+      [ -n "$database" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists \"$database\" with (force)" >/dev/null
+    done
+  mysql -h 127.0.0.1 -u root -N -e \
+    "select concat('drop database if exists \`', schema_name, '\`;') from information_schema.schemata where schema_name like 'vizpro\\_test\\_%'
+     union all select concat('drop user if exists \'', user, '\'@\'', host, '\';') from mysql.user where user like 'reader\\_%'" |
+    mysql -h 127.0.0.1 -u root
+  if command -v python3 >/dev/null 2>&1; then
+    python3 scripts/drop-test-streams.py
+  fi
+}
+drop_leftovers
+trap 'drop_leftovers || true' EXIT
 
 # The chart engine's tests compare its results with DuckDB's (`.ci/run` installs it on a fresh machine).
 if ! python3 -c 'import duckdb' >/dev/null 2>&1; then
