@@ -2,8 +2,9 @@
 //!
 //! One append-only table (`events`) is the source of truth. Appending an event is one SQL statement that
 //! reads the stream's head, checks the expected version and computes the event's hash chained to its
-//! predecessor; the `(stream_id, version)` unique constraint guards the race between two appenders. Readers that must not miss events (the relay, the
-//! projector's rebuild) read in commit order below the transaction-id horizon: see [`EventStore::read_committed`].
+//! predecessor; the `(stream_id, version)` unique constraint guards the race between two appenders.
+//! Readers that must not miss events (the relay, the projector, a rebuild) read in commit order below the
+//! transaction-id horizon: see [`EventStore::read_committed`] and [`EventStore::read_history`].
 
 mod error;
 mod history;
@@ -375,21 +376,6 @@ impl EventStore {
         rows.iter().map(stored_event).collect()
     }
 
-    /// Streams every event after `after` in commit order, below the same horizon as [`Self::read_committed`],
-    /// in one query: what a rebuild reads, without a round trip per batch.
-    pub fn stream_committed(
-        &self,
-        after: CommitCheckpoint,
-    ) -> futures::stream::BoxStream<'_, Result<StoredEvent, StoreError>> {
-        use futures::StreamExt;
-        sqlx::query(STREAM_COMMITTED)
-            .bind(after.transaction_id.to_string())
-            .bind(after.position)
-            .fetch(&self.pool)
-            .map(|row| stored_event(&row.map_err(StoreError::from_sqlx)?))
-            .boxed()
-    }
-
     /// Checks a stream's hash chain. Returns the first version whose hash does not match, if any.
     pub async fn verify_stream(&self, stream_id: Uuid) -> Result<Option<i32>, StoreError> {
         sqlx::query_scalar("select vizpro_verify_stream($1)")
@@ -399,13 +385,6 @@ impl EventStore {
             .map_err(StoreError::from_sqlx)
     }
 }
-
-/// The columns are those of `EVENT_COLUMNS`, in the same order, which `stored_event` relies on.
-const STREAM_COMMITTED: &str = "select position, transaction_id::text::bigint as transaction_id, event_id, \
-     stream_type, stream_id, version, event_type, schema_version, payload, metadata, recorded_at from events \
-     where (transaction_id, position) > ($1::text::xid8, $2) \
-       and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-     order by events.transaction_id, events.position";
 
 /// Appends one event per statement. The statement reads the stream's head, checks the expectation and the
 /// stream type, and computes the chained hash, all in one round trip; it inserts nothing when the head is
@@ -546,10 +525,9 @@ async fn classify_append_error(
 }
 
 fn stored_event(row: &PgRow) -> Result<StoredEvent, StoreError> {
-    // Columns are read by their place in `EVENT_COLUMNS` (and `STREAM_COMMITTED`, which lists them in the
-    // same order) rather than by name: every read of the history decodes every row, a rebuild a million
-    // of them, and a lookup by name costs a hash of the name per column per row. Metadata is decoded
-    // straight into its type, without building a JSON tree first.
+    // Columns are read by their place in `EVENT_COLUMNS` rather than by name: the relay and the projector
+    // decode every row they read, and a lookup by name costs a hash of the name per column per row.
+    // Metadata is decoded straight into its type, without building a JSON tree first.
     let metadata: sqlx::types::Json<EventMetadata> =
         row.try_get(9).map_err(StoreError::from_sqlx)?;
     Ok(StoredEvent {
