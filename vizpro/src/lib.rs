@@ -14,7 +14,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::Request;
-use axum::http::Method;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::IntoResponse;
 use clap::Parser;
 use tower::ServiceExt;
@@ -39,6 +39,11 @@ pub struct Cli {
     /// Log as JSON lines (true) or as readable text (false).
     #[arg(long, env = "VIZPRO_LOG_JSON", default_value_t = true, action = clap::ArgAction::Set)]
     pub log_json: bool,
+
+    /// Print the OpenAPI document of the whole API and exit, without starting anything (the SPA's API
+    /// client is generated from it: `frontend/openapi.json`).
+    #[arg(long)]
+    pub print_openapi: bool,
 }
 
 /// Builds every part, serves until SIGINT/SIGTERM.
@@ -102,13 +107,15 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
         }
     });
 
-    let mut document = vizpro_command_api::openapi::document();
-    document.merge(vizpro_query_api::openapi::document());
-    document.info.title = "vizpro API".to_owned();
-    let document = Arc::new(document);
+    let document = Arc::new(openapi_document());
 
+    // Client routes (`/dashboards/…`) answer the SPA's index.html; its hashed assets answer themselves or
+    // 404, never the index, so that a missing script fails as a missing script.
     let spa = if spa_dir.join("index.html").is_file() {
-        Some(ServeDir::new(&spa_dir).fallback(ServeFile::new(spa_dir.join("index.html"))))
+        Some((
+            ServeDir::new(&spa_dir).fallback(ServeFile::new(spa_dir.join("index.html"))),
+            ServeDir::new(&spa_dir),
+        ))
     } else {
         None
     };
@@ -127,7 +134,15 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
                 (true, true, _) | (true, false, None) => {
                     reads.oneshot(request).await.into_response()
                 }
-                (true, false, Some(spa)) => spa.oneshot(request).await.into_response(),
+                (true, false, Some((pages, assets))) => {
+                    let is_asset = path.starts_with(SPA_ASSETS);
+                    let mut response = match is_asset {
+                        true => assets.oneshot(request).await.into_response(),
+                        false => pages.oneshot(request).await.into_response(),
+                    };
+                    spa_headers(response.headers_mut(), is_asset);
+                    response
+                }
             };
             Ok::<_, std::convert::Infallible>(response)
         }
@@ -149,6 +164,50 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
         )
         .fallback_service(dispatch);
     Ok(router)
+}
+
+/// The OpenAPI document of the whole API: the command API's paths and the query API's in one.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut document = vizpro_command_api::openapi::document();
+    document.merge(vizpro_query_api::openapi::document());
+    document.info.title = "vizpro API".to_owned();
+    document
+}
+
+/// Where the SPA's build puts its content-hashed files.
+const SPA_ASSETS: &str = "/assets/";
+
+/// What the browser may do with the SPA. Scripts, styles and connections stay on this origin; inline
+/// styles are allowed because the chart and grid libraries position elements with them; charts may be
+/// exported as data or blob images. The API's own answers carry the stricter `default-src 'none'`.
+const SPA_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; \
+     connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers for every SPA answer, and caching: hashed assets never change, so they are kept for a
+/// year; pages are revalidated on every load, so a new release is picked up at once.
+fn spa_headers(headers: &mut HeaderMap, is_asset: bool) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(SPA_CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(match is_asset {
+            true => "public, max-age=31536000, immutable",
+            false => "no-cache",
+        }),
+    );
 }
 
 /// Ready when both halves are: the query API reports PostgreSQL and Redis, the command API also NATS

@@ -21,6 +21,11 @@ pub struct Platform {
 }
 
 pub async fn start(redis_url: &str) -> Platform {
+    start_with_spa(redis_url, std::env::temp_dir().join("no-spa-here")).await
+}
+
+/// Starts the platform serving the SPA built into `spa_dir`.
+pub async fn start_with_spa(redis_url: &str, spa_dir: std::path::PathBuf) -> Platform {
     let database = format!("vizpro_test_{}", Uuid::new_v4().simple());
     let mut admin = PgConnection::connect("postgres://postgres@127.0.0.1:5432/postgres")
         .await
@@ -127,7 +132,7 @@ pub async fn start(redis_url: &str) -> Platform {
         command,
         query,
         projector,
-        spa_dir: std::env::temp_dir().join("no-spa-here"),
+        spa_dir,
     })
     .await
     .unwrap();

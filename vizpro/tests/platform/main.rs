@@ -5,3 +5,4 @@ mod chart_data;
 mod external_sources;
 mod harness;
 mod read_path;
+mod spa;
