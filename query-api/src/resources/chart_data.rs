@@ -356,10 +356,11 @@ async fn chart_body(
         return Ok((body, true));
     }
     let dataset_version = input.dataset_version;
+    let dataset = input.dataset.open(state)?;
     let data = state
         .engine
         .chart_data(ChartRequest {
-            dataset: input.dataset,
+            dataset,
             chart_type: held.chart_type,
             query: held.spec.query.clone(),
             options: held.spec.options.clone(),
@@ -394,8 +395,8 @@ async fn chart_body(
 }
 
 /// What a chart reads, with what its cached data is keyed on and how long it may be kept.
-struct ChartInput {
-    dataset: DatasetInput,
+struct ChartInput<'a> {
+    dataset: PendingDataset<'a>,
     /// The stored version read; 0 for a dataset read live from a database.
     dataset_version: i32,
     /// Part of the cache key: the stored version, or the data source's version and the current slot
@@ -404,7 +405,37 @@ struct ChartInput {
     cache_seconds: u64,
 }
 
-fn chart_input(state: &AppState, source: &ChartSource) -> Result<ChartInput, ApiError> {
+/// A chart's dataset before anything is opened: a database's sealed connection details are unsealed only
+/// when the data is not in a cache, so a cache hit costs no decryption.
+enum PendingDataset<'a> {
+    Stored(DatasetVersionRef),
+    External {
+        data_source_id: Uuid,
+        kind: &'a str,
+        sealed: &'a serde_json::Value,
+        relation: ExternalRelation,
+    },
+}
+
+impl PendingDataset<'_> {
+    fn open(self, state: &AppState) -> Result<DatasetInput, ApiError> {
+        Ok(match self {
+            PendingDataset::Stored(version) => DatasetInput::Stored(version),
+            PendingDataset::External {
+                data_source_id,
+                kind,
+                sealed,
+                relation,
+            } => DatasetInput::External(ExternalDataset {
+                connection: open_connection(state, data_source_id, kind, sealed)?,
+                relation,
+                connect_timeout: state.settings.external_connect_timeout,
+            }),
+        })
+    }
+}
+
+fn chart_input<'a>(state: &AppState, source: &'a ChartSource) -> Result<ChartInput<'a>, ApiError> {
     let dataset_source: DatasetSource = source
         .dataset_source
         .clone()
@@ -425,7 +456,7 @@ fn chart_input(state: &AppState, source: &ChartSource) -> Result<ChartInput, Api
                 .into());
             };
             return Ok(ChartInput {
-                dataset: DatasetInput::Stored(DatasetVersionRef { location, version }),
+                dataset: PendingDataset::Stored(DatasetVersionRef { location, version }),
                 dataset_version: version,
                 freshness: format!("v{version}"),
                 cache_seconds: state.settings.chart_cache_seconds,
@@ -437,7 +468,7 @@ fn chart_input(state: &AppState, source: &ChartSource) -> Result<ChartInput, Api
     let (Some(kind), Some(source_version), Some(sealed)) = (
         source.source_kind.as_deref(),
         source.source_version,
-        source.sealed_connection.clone(),
+        source.sealed_connection.as_ref(),
     ) else {
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -454,15 +485,15 @@ fn chart_input(state: &AppState, source: &ChartSource) -> Result<ChartInput, Api
         .and_then(|value| value.as_str())
         .and_then(|value| value.parse::<Uuid>().ok())
         .ok_or_else(|| anyhow::anyhow!("a dataset over a database names no data source"))?;
-    let connection = open_connection(state, data_source_id, kind, &sealed)?;
     let cache_seconds = state.settings.external_cache_seconds.max(1);
     let slot = Utc::now().timestamp() as u64 / cache_seconds;
     Ok(ChartInput {
-        dataset: DatasetInput::External(ExternalDataset {
-            connection,
+        dataset: PendingDataset::External {
+            data_source_id,
+            kind,
+            sealed,
             relation,
-            connect_timeout: state.settings.external_connect_timeout,
-        }),
+        },
         dataset_version: 0,
         freshness: format!("s{source_version}-t{slot}"),
         cache_seconds,
