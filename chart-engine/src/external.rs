@@ -83,7 +83,7 @@ use tokio::time::Instant;
 use crate::error::EngineError;
 use crate::native_sql::TABLE_NAME;
 
-/// Connections one registered dataset may open to the server.
+/// Connections the engine may keep open to one database (one pool per set of connection details).
 const POOL_SIZE: usize = 2;
 /// How long the server lets one statement run (PostgreSQL `statement_timeout`).
 const STATEMENT_TIMEOUT_MS: u64 = 60_000;
@@ -280,9 +280,139 @@ pub(crate) fn tables_from_catalog(rows: &crate::ChartData) -> Vec<ExternalTable>
     found
 }
 
-/// Registers the relation as the table `dataset` in the given SessionContext, with a connect timeout.
+/// Connection pools of the databases charts read, kept between queries: a dashboard of many tiles over
+/// one database, and every refresh of it, would otherwise connect and sign in once per chart. A pool is
+/// found by a digest of everything it was opened with, the password included, so changed connection
+/// details open a new pool and the old one is let go when it has been idle for [`POOL_IDLE`].
+#[derive(Default)]
+pub struct ExternalPools {
+    pools: std::sync::Mutex<HashMap<[u8; 32], CachedPool>>,
+}
+
+impl fmt::Debug for ExternalPools {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("ExternalPools")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+enum SharedPool {
+    Postgres(Arc<DynPostgresConnectionPool>),
+    Mysql(Arc<DynMySQLConnectionPool>),
+}
+
+struct CachedPool {
+    pool: SharedPool,
+    last_used: Instant,
+}
+
+/// How long an unused pool and its connections are kept.
+const POOL_IDLE: Duration = Duration::from_secs(300);
+/// How many databases' pools are kept at most; the one unused the longest goes first.
+const MAX_POOLS: usize = 32;
+
+impl ExternalPools {
+    fn key(connection: &ExternalConnection) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut digest = Sha256::new();
+        let kind = match connection.kind {
+            ExternalKind::Postgres => "postgres",
+            ExternalKind::Mysql => "mysql",
+        };
+        let port = connection.port.to_string();
+        let ssl_mode = connection.ssl_mode.as_deref().unwrap_or("");
+        for part in [
+            kind,
+            &connection.host,
+            &port,
+            &connection.database,
+            &connection.username,
+            &connection.password,
+            ssl_mode,
+        ] {
+            // Each part with its length, so that no two different sets of details run together alike.
+            digest.update((part.len() as u64).to_be_bytes());
+            digest.update(part.as_bytes());
+        }
+        digest.finalize().into()
+    }
+
+    fn pools(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], CachedPool>> {
+        // A panic while the map was held cannot leave it half-changed: every change is one call.
+        self.pools
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn find(&self, key: &[u8; 32]) -> Option<SharedPool> {
+        let now = Instant::now();
+        let mut pools = self.pools();
+        pools.retain(|_, cached| now.duration_since(cached.last_used) < POOL_IDLE);
+        let cached = pools.get_mut(key)?;
+        cached.last_used = now;
+        Some(cached.pool.clone())
+    }
+
+    fn keep(&self, key: [u8; 32], pool: SharedPool) {
+        let mut pools = self.pools();
+        if pools.len() >= MAX_POOLS
+            && !pools.contains_key(&key)
+            && let Some(oldest) = pools
+                .iter()
+                .min_by_key(|(_, cached)| cached.last_used)
+                .map(|(key, _)| *key)
+        {
+            pools.remove(&oldest);
+        }
+        pools.insert(
+            key,
+            CachedPool {
+                pool,
+                last_used: Instant::now(),
+            },
+        );
+    }
+
+    /// How many pools are kept.
+    pub fn len(&self) -> usize {
+        self.pools().len()
+    }
+
+    /// Whether no pool is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The pool for `connection`, opened (within `connect_timeout`) when none is kept.
+    async fn pool(
+        &self,
+        connection: &ExternalConnection,
+        connect_timeout: Duration,
+    ) -> Result<SharedPool, EngineError> {
+        let key = Self::key(connection);
+        if let Some(pool) = self.find(&key) {
+            return Ok(pool);
+        }
+        let pool = match connection.kind {
+            ExternalKind::Postgres => {
+                SharedPool::Postgres(Arc::new(postgres_pool(connection, connect_timeout).await?))
+            }
+            ExternalKind::Mysql => {
+                SharedPool::Mysql(Arc::new(mysql_pool(connection, connect_timeout).await?))
+            }
+        };
+        self.keep(key, pool.clone());
+        Ok(pool)
+    }
+}
+
+/// Registers the relation as the table `dataset` in the given SessionContext, reading through a pool of
+/// `pools` (opened within `connect_timeout` when there is none for the connection yet).
 pub async fn register_dataset(
     context: &SessionContext,
+    pools: &ExternalPools,
     connection: &ExternalConnection,
     relation: &ExternalRelation,
     connect_timeout: Duration,
@@ -290,10 +420,8 @@ pub async fn register_dataset(
     validate_connection(connection)?;
     // Everything about the relation is checked before the network is touched.
     let prepared = prepare_relation(connection.kind, relation)?;
-    let provider = match connection.kind {
-        ExternalKind::Postgres => {
-            let pool: Arc<DynPostgresConnectionPool> =
-                Arc::new(postgres_pool(connection, connect_timeout).await?);
+    let provider = match pools.pool(connection, connect_timeout).await? {
+        SharedPool::Postgres(pool) => {
             provider_for(
                 pool,
                 Arc::new(PostgreSqlDialect {}),
@@ -303,9 +431,7 @@ pub async fn register_dataset(
             )
             .await?
         }
-        ExternalKind::Mysql => {
-            let pool: Arc<DynMySQLConnectionPool> =
-                Arc::new(mysql_pool(connection, connect_timeout).await?);
+        SharedPool::Mysql(pool) => {
             provider_for(
                 pool,
                 Arc::new(MySqlDialect {}),

@@ -35,7 +35,8 @@ use vizpro_events::chart::{ChartQuery, ChartType, Filter};
 
 pub use error::EngineError;
 pub use external::{
-    ExternalColumn, ExternalConnection, ExternalKind, ExternalRelation, ExternalTable,
+    ExternalColumn, ExternalConnection, ExternalKind, ExternalPools, ExternalRelation,
+    ExternalTable,
 };
 pub use output::{ChartData, ColumnRole, ColumnStatistics, DatasetStatistics, ResultColumn};
 
@@ -119,6 +120,8 @@ pub struct ChartEngine {
     /// immutable files, so what was read once about a file stays true; without sharing, every chart
     /// would read and decode its file's footer again before planning.
     caches: SharedCaches,
+    /// Connection pools of external databases, kept between queries.
+    pools: Arc<ExternalPools>,
     runtime: EngineRuntime,
 }
 
@@ -167,12 +170,18 @@ impl ChartEngine {
             config,
             registry: Arc::new(registry),
             caches: SharedCaches(caches),
+            pools: Arc::new(ExternalPools::default()),
             runtime: EngineRuntime(Some(runtime)),
         })
     }
 
     pub fn config(&self) -> &EngineConfig {
         &self.config
+    }
+
+    /// How many external databases' connection pools the engine keeps open.
+    pub fn external_pools(&self) -> usize {
+        self.pools.len()
     }
 
     /// A fresh session with its own memory pool, able to read the object store.
@@ -215,9 +224,10 @@ impl ChartEngine {
     pub async fn chart_data(&self, request: ChartRequest) -> Result<ChartData, EngineError> {
         let context = self.session()?;
         let limits = self.config;
+        let pools = self.pools.clone();
         self.run(async move {
             let started = Instant::now();
-            register_dataset(&context, &request.dataset).await?;
+            register_dataset(&context, &pools, &request.dataset).await?;
             let mut data = match &request.query {
                 ChartQuery::Sql { sql } => native_sql::run(&context, sql, &limits).await?,
                 ChartQuery::Builder { .. } => {
@@ -252,11 +262,13 @@ impl ChartEngine {
     ) -> Result<Vec<ExternalTable>, EngineError> {
         let context = self.session()?;
         let limits = self.config;
+        let pools = self.pools.clone();
         self.run(async move {
             let relation = ExternalRelation::Query {
                 sql: external::catalog_query(connection.kind).to_owned(),
             };
-            external::register_dataset(&context, &connection, &relation, connect_timeout).await?;
+            external::register_dataset(&context, &pools, &connection, &relation, connect_timeout)
+                .await?;
             let frame = context
                 .table(native_sql::TABLE_NAME)
                 .await
@@ -310,6 +322,7 @@ fn limits_for_preview() -> EngineConfig {
 /// Registers the chart's rows as the table `dataset`, the only table its session holds.
 async fn register_dataset(
     context: &SessionContext,
+    pools: &ExternalPools,
     dataset: &DatasetInput,
 ) -> Result<(), EngineError> {
     match dataset {
@@ -323,6 +336,7 @@ async fn register_dataset(
         DatasetInput::External(external) => {
             external::register_dataset(
                 context,
+                pools,
                 &external.connection,
                 &external.relation,
                 external.connect_timeout,

@@ -202,6 +202,43 @@ async fn a_postgres_table_is_browsed_and_charted_live() {
     );
     assert_eq!(column(&data.body, "total"), vec![json!(25), json!(7)]);
 
+    // A second chart over the same database reads through the connections the first one opened: they
+    // stay open between queries, and browsing and both charts together never hold more than one pool's.
+    let (second_chart, position) = chart_over(
+        &platform,
+        &token,
+        json!({"kind": "query", "data_source_id": source_id,
+               "sql": "select region, amount from sales where region is not null"}),
+        "table",
+        json!({"mode": "builder", "dimensions": [{"column": "region"}],
+               "measures": [{"aggregate": "count", "alias": "sales"}],
+               "sort": [{"by": "region", "direction": "asc"}]}),
+    )
+    .await;
+    let data = platform
+        .get(
+            &format!("/api/v1/charts/{second_chart}/data"),
+            &token,
+            Some(position),
+        )
+        .await;
+    assert_eq!(data.status, StatusCode::OK, "{}", data.body);
+    assert_eq!(column(&data.body, "sales"), vec![json!(2), json!(1)]);
+    let mut server = PgConnection::connect("postgres://postgres@127.0.0.1:5432/postgres")
+        .await
+        .unwrap();
+    let open: i64 = sqlx::query_scalar(
+        "select count(*) from pg_stat_activity where datname = $1 and application_name = 'vizpro'",
+    )
+    .bind(&database)
+    .fetch_one(&mut server)
+    .await
+    .unwrap();
+    assert!(
+        (1..=2).contains(&open),
+        "{open} connections are open to the source"
+    );
+
     // The password was sealed before it reached an event, and no answer carries it.
     let mut events = PgConnection::connect(&platform.database_url).await.unwrap();
     let leaked: i64 =
