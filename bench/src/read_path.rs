@@ -144,6 +144,12 @@ fn settings(database_url: &str) -> vizpro::Settings {
             connection_key_id: "bench".to_owned(),
             external_connect_timeout_seconds: 3,
             external_cache_seconds: 60,
+            // The sources these runs read listen on loopback.
+            external_hosts_allowed: vec!["127.0.0.0/8".parse().unwrap()],
+            external_hosts_denied: vizpro_chart_engine::DEFAULT_DENIED_NETWORKS
+                .split(',')
+                .map(|network| vizpro_chart_engine::parse_network(network).unwrap())
+                .collect(),
             log_json: true,
         },
         projector: vizpro_projector::Config {

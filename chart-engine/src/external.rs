@@ -29,6 +29,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::net::IpAddr;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
@@ -76,6 +77,7 @@ use datafusion_table_providers_mysql::conn::MySQLConnection;
 use datafusion_table_providers_postgres::DynPostgresConnectionPool;
 use datafusion_table_providers_postgres::pool::{self as postgres_pool, PostgresConnectionPool};
 use futures::TryStreamExt;
+use ipnet::IpNet;
 use mysql_async::prelude::{Queryable, ToValue};
 use secrecy::SecretString;
 use tokio::time::Instant;
@@ -287,6 +289,8 @@ pub(crate) fn tables_from_catalog(rows: &crate::ChartData) -> Vec<ExternalTable>
 #[derive(Default)]
 pub struct ExternalPools {
     pools: std::sync::Mutex<HashMap<[u8; 32], CachedPool>>,
+    /// Which addresses new pools may connect to.
+    policy: HostPolicy,
 }
 
 impl fmt::Debug for ExternalPools {
@@ -314,6 +318,19 @@ const POOL_IDLE: Duration = Duration::from_secs(300);
 const MAX_POOLS: usize = 32;
 
 impl ExternalPools {
+    /// No pools yet; new ones connect only where `policy` permits.
+    pub fn new(policy: HostPolicy) -> Self {
+        ExternalPools {
+            pools: std::sync::Mutex::default(),
+            policy,
+        }
+    }
+
+    /// Which addresses new pools may connect to.
+    pub fn policy(&self) -> &HostPolicy {
+        &self.policy
+    }
+
     fn key(connection: &ExternalConnection) -> [u8; 32] {
         use sha2::{Digest, Sha256};
         let mut digest = Sha256::new();
@@ -396,12 +413,12 @@ impl ExternalPools {
             return Ok(pool);
         }
         let pool = match connection.kind {
-            ExternalKind::Postgres => {
-                SharedPool::Postgres(Arc::new(postgres_pool(connection, connect_timeout).await?))
-            }
-            ExternalKind::Mysql => {
-                SharedPool::Mysql(Arc::new(mysql_pool(connection, connect_timeout).await?))
-            }
+            ExternalKind::Postgres => SharedPool::Postgres(Arc::new(
+                postgres_pool(connection, &self.policy, connect_timeout).await?,
+            )),
+            ExternalKind::Mysql => SharedPool::Mysql(Arc::new(
+                mysql_pool(connection, &self.policy, connect_timeout).await?,
+            )),
         };
         self.keep(key, pool.clone());
         Ok(pool)
@@ -451,12 +468,13 @@ pub async fn register_dataset(
 /// Connects, signs in and runs `SELECT 1`, all within `connect_timeout`.
 pub async fn test_connection(
     connection: &ExternalConnection,
+    policy: &HostPolicy,
     connect_timeout: Duration,
 ) -> Result<(), EngineError> {
     validate_connection(connection)?;
     match connection.kind {
-        ExternalKind::Postgres => drop(postgres_pool(connection, connect_timeout).await?),
-        ExternalKind::Mysql => drop(mysql_pool(connection, connect_timeout).await?),
+        ExternalKind::Postgres => drop(postgres_pool(connection, policy, connect_timeout).await?),
+        ExternalKind::Mysql => drop(mysql_pool(connection, policy, connect_timeout).await?),
     }
     Ok(())
 }
@@ -721,15 +739,43 @@ fn clean(message: &str, password: &str) -> String {
     text.chars().take(500).collect()
 }
 
-/// Fails fast, with the connect timeout, when nothing listens at `host:port`. The providers' own check
-/// blocks its thread for up to 30 seconds per address.
+/// Fails fast, with the connect timeout, when nothing listens at `host:port`, and refuses a host any of
+/// whose addresses `policy` does not permit, before connecting. The providers' own check blocks its
+/// thread for up to 30 seconds per address.
 async fn reachable(
     connection: &ExternalConnection,
+    policy: &HostPolicy,
     deadline: Instant,
     timeout: Duration,
 ) -> Result<(), EngineError> {
     let address = (connection.host.as_str(), connection.port);
-    match tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(address)).await {
+    let addresses: Vec<std::net::SocketAddr> =
+        match tokio::time::timeout_at(deadline, tokio::net::lookup_host(address)).await {
+            Ok(Ok(addresses)) => addresses.collect(),
+            Ok(Err(error)) => {
+                return Err(EngineError::SourceUnavailable(format!(
+                    "cannot resolve {}: {error}",
+                    connection.host
+                )));
+            }
+            Err(_) => return Err(timeout_error(timeout)),
+        };
+    // Every address a name resolves to must be permitted, since the driver may use any of them.
+    if let Some(refused) = addresses
+        .iter()
+        .find(|address| !policy.permits(address.ip()))
+    {
+        return Err(EngineError::invalid(
+            "connection.host",
+            format!(
+                "{} ({}) is an address this server does not let data sources reach; an administrator \
+                 can allow it",
+                connection.host,
+                refused.ip()
+            ),
+        ));
+    }
+    match tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(&addresses[..])).await {
         Ok(Ok(_stream)) => Ok(()),
         Ok(Err(error)) => Err(EngineError::SourceUnavailable(format!(
             "cannot reach {}:{}: {error}",
@@ -737,6 +783,61 @@ async fn reachable(
         ))),
         Err(_) => Err(timeout_error(timeout)),
     }
+}
+
+/// Which addresses data sources may connect to. A data source names any host its creator likes, and the
+/// server connects to it: without a policy an editor could reach the cloud's metadata service or a
+/// database listening only on the server's loopback. An address is permitted when an allowed network
+/// contains it, and otherwise unless a denied network does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPolicy {
+    allowed: Vec<IpNet>,
+    denied: Vec<IpNet>,
+}
+
+/// What is denied unless allowed: loopback, link-local (where cloud metadata services answer),
+/// unspecified addresses, and the metadata addresses that lie outside those ranges.
+pub const DEFAULT_DENIED_NETWORKS: &str = "127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,0.0.0.0/8,::/128,100.100.100.200/32,fd00:ec2::254/128";
+
+impl HostPolicy {
+    pub fn new(allowed: Vec<IpNet>, denied: Vec<IpNet>) -> Self {
+        HostPolicy { allowed, denied }
+    }
+
+    /// Whether a data source may connect to `address`.
+    pub fn permits(&self, address: IpAddr) -> bool {
+        // An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) is judged as the IPv4 address it is.
+        let address = address.to_canonical();
+        if self
+            .allowed
+            .iter()
+            .any(|network| network.contains(&address))
+        {
+            return true;
+        }
+        !self.denied.iter().any(|network| network.contains(&address))
+    }
+}
+
+impl Default for HostPolicy {
+    fn default() -> Self {
+        let denied = DEFAULT_DENIED_NETWORKS
+            .split(',')
+            .map(|network| parse_network(network).expect("the default networks parse"))
+            .collect();
+        HostPolicy::new(Vec::new(), denied)
+    }
+}
+
+/// A network in CIDR notation, or one address (a network of one).
+pub fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    if let Ok(network) = text.parse::<IpNet>() {
+        return Ok(network.trunc());
+    }
+    text.parse::<IpAddr>()
+        .map(IpNet::from)
+        .map_err(|_| format!("{text:?} is neither an address nor a network such as 10.0.0.0/8"))
 }
 
 /// Runs `future` on a blocking-pool thread, because `PostgresConnectionPool::new` calls the blocking
@@ -762,10 +863,11 @@ where
 
 async fn postgres_pool(
     connection: &ExternalConnection,
+    policy: &HostPolicy,
     connect_timeout: Duration,
 ) -> Result<PostgresConnectionPool, EngineError> {
     let deadline = Instant::now() + connect_timeout;
-    reachable(connection, deadline, connect_timeout).await?;
+    reachable(connection, policy, deadline, connect_timeout).await?;
     let ssl_mode = match ssl_mode(connection)? {
         SslMode::Disable => "disable",
         SslMode::Prefer => "prefer",
@@ -877,10 +979,11 @@ impl DbConnectionPool<mysql_async::Conn, &'static (dyn ToValue + Sync)> for Read
 
 async fn mysql_pool(
     connection: &ExternalConnection,
+    policy: &HostPolicy,
     connect_timeout: Duration,
 ) -> Result<ReadOnlyMySqlPool, EngineError> {
     let deadline = Instant::now() + connect_timeout;
-    reachable(connection, deadline, connect_timeout).await?;
+    reachable(connection, policy, deadline, connect_timeout).await?;
     let mode = ssl_mode(connection)?;
     // mysql_async has no "prefer": try TLS, and go without it only if the server has none.
     let unverified = mysql_async::SslOpts::default()
@@ -1281,6 +1384,55 @@ impl<T: 'static, P: 'static> ExecutionPlan for RemoteQueryExec<T, P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn address(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn by_default_data_sources_reach_networks_but_not_this_server_or_the_cloud_metadata_service() {
+        let policy = HostPolicy::default();
+        for permitted in ["10.1.2.3", "192.168.0.10", "203.0.113.7", "2001:db8::5"] {
+            assert!(policy.permits(address(permitted)), "{permitted}");
+        }
+        for refused in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "::1",
+            "169.254.169.254",
+            "fe80::1",
+            "0.0.0.0",
+            "100.100.100.200",
+            "fd00:ec2::254",
+            // Loopback written as IPv6 is still loopback.
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!policy.permits(address(refused)), "{refused}");
+        }
+    }
+
+    #[test]
+    fn an_allowed_network_wins_over_a_denied_one_and_networks_parse_as_written() {
+        let policy = HostPolicy::new(
+            vec![parse_network("127.0.0.1").unwrap()],
+            vec![
+                parse_network("127.0.0.0/8").unwrap(),
+                parse_network("10.0.0.0/8").unwrap(),
+            ],
+        );
+        assert!(policy.permits(address("127.0.0.1")));
+        assert!(!policy.permits(address("127.0.0.2")));
+        assert!(!policy.permits(address("10.200.0.1")));
+        assert_eq!(
+            parse_network(" 10.1.2.3/8 ").unwrap(),
+            parse_network("10.0.0.0/8").unwrap()
+        );
+        assert!(
+            parse_network("localhost")
+                .unwrap_err()
+                .contains("localhost")
+        );
+    }
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
     use datafusion::prelude::{col, lit};
 

@@ -35,8 +35,8 @@ use vizpro_events::chart::{ChartQuery, ChartType, Filter};
 
 pub use error::EngineError;
 pub use external::{
-    ExternalColumn, ExternalConnection, ExternalKind, ExternalPools, ExternalRelation,
-    ExternalTable,
+    DEFAULT_DENIED_NETWORKS, ExternalColumn, ExternalConnection, ExternalKind, ExternalPools,
+    ExternalRelation, ExternalTable, HostPolicy, parse_network,
 };
 pub use output::{ChartData, ColumnRole, ColumnStatistics, DatasetStatistics, ResultColumn};
 
@@ -179,6 +179,12 @@ impl ChartEngine {
         &self.config
     }
 
+    /// The engine, connecting to external databases only where `policy` permits.
+    pub fn with_host_policy(mut self, policy: HostPolicy) -> Self {
+        self.pools = Arc::new(ExternalPools::new(policy));
+        self
+    }
+
     /// How many external databases' connection pools the engine keeps open.
     pub fn external_pools(&self) -> usize {
         self.pools.len()
@@ -250,8 +256,11 @@ impl ChartEngine {
         connection: ExternalConnection,
         connect_timeout: Duration,
     ) -> Result<(), EngineError> {
-        self.run(async move { external::test_connection(&connection, connect_timeout).await })
-            .await
+        let pools = self.pools.clone();
+        self.run(async move {
+            external::test_connection(&connection, pools.policy(), connect_timeout).await
+        })
+        .await
     }
 
     /// The tables and views of an external database with their columns, system schemas left out.

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use clap::Parser;
+use ipnet::IpNet;
 use secrecy::SecretString;
 
 /// vizpro's read side: lists, details and dashboards served from the read models.
@@ -137,6 +138,28 @@ pub struct Config {
     /// key on, so this bounds how old it can be.
     #[arg(long, env = "VIZPRO_EXTERNAL_CACHE_SECONDS", default_value_t = 60)]
     pub external_cache_seconds: u64,
+
+    /// Addresses and networks data sources may connect to even where they are denied below,
+    /// comma-separated (`127.0.0.1,10.0.0.0/8`). Allowing loopback lets data sources read databases
+    /// that listen only on this server, such as its own.
+    #[arg(
+        long,
+        env = "VIZPRO_EXTERNAL_HOSTS_ALLOWED",
+        value_delimiter = ',',
+        value_parser = vizpro_chart_engine::parse_network
+    )]
+    pub external_hosts_allowed: Vec<IpNet>,
+
+    /// Addresses and networks data sources may not connect to unless allowed above, comma-separated. By
+    /// default loopback, link-local (where cloud metadata services answer) and unspecified addresses.
+    #[arg(
+        long,
+        env = "VIZPRO_EXTERNAL_HOSTS_DENIED",
+        value_delimiter = ',',
+        value_parser = vizpro_chart_engine::parse_network,
+        default_value = vizpro_chart_engine::DEFAULT_DENIED_NETWORKS
+    )]
+    pub external_hosts_denied: Vec<IpNet>,
 
     /// Log as JSON lines (true) or as readable text (false).
     #[arg(long, env = "VIZPRO_LOG_JSON", default_value_t = true, action = clap::ArgAction::Set)]

@@ -113,7 +113,11 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         },
         &storage,
     )
-    .context("cannot start the chart engine")?;
+    .context("cannot start the chart engine")?
+    .with_host_policy(vizpro_chart_engine::HostPolicy::new(
+        config.external_hosts_allowed.clone(),
+        config.external_hosts_denied.clone(),
+    ));
     let sealer = vizpro_http_edge::sealing::ConnectionSealer::from_config(
         &config.connection_keys,
         &config.connection_key_id,

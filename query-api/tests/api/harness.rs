@@ -109,6 +109,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         connection_key_id: "t".to_owned(),
         external_connect_timeout_seconds: 3,
         external_cache_seconds: 60,
+        // The sources these runs read listen on loopback.
+        external_hosts_allowed: vec!["127.0.0.0/8".parse().unwrap()],
+        external_hosts_denied: vizpro_chart_engine::DEFAULT_DENIED_NETWORKS
+            .split(',')
+            .map(|network| vizpro_chart_engine::parse_network(network).unwrap())
+            .collect(),
         log_json: true,
     };
     let application = vizpro_query_api::build(config.clone())

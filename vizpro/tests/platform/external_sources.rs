@@ -418,3 +418,66 @@ async fn a_source_that_does_not_answer_is_a_clear_problem_not_a_hang() {
         assert!(!answer.body.to_string().contains(SOURCE_PASSWORD));
     }
 }
+
+#[tokio::test]
+async fn a_source_pointing_at_the_cloud_metadata_service_is_refused_before_any_connection() {
+    let platform = start("redis://127.0.0.1:6379").await;
+    let (_, token) = platform.user("editor@example.com").await;
+    // Loopback is allowed for these tests, but link-local addresses are not, whatever the port.
+    for host in ["169.254.169.254", "[fe80::1]"] {
+        let source = create_source(
+            &platform,
+            &token,
+            "postgres",
+            json!({"host": host.trim_matches(['[', ']']), "port": 80, "database": "latest",
+                   "username": "meta", "password": SOURCE_PASSWORD, "ssl_mode": "disable"}),
+        )
+        .await;
+        let source_id = source["id"].as_str().unwrap();
+        let started = std::time::Instant::now();
+        let status = platform
+            .get(
+                &format!("/api/v1/data-sources/{source_id}/status"),
+                &token,
+                source["position"].as_i64(),
+            )
+            .await;
+        assert_eq!(
+            status.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{host}: {}",
+            status.body
+        );
+        let problem = status.body.to_string();
+        assert!(problem.contains("connection.host"), "{problem}");
+        assert!(
+            problem.contains("does not let data sources reach"),
+            "{problem}"
+        );
+        assert!(!problem.contains(SOURCE_PASSWORD));
+        // Refused on the address alone, not after waiting for a connection to time out.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+
+        let (chart, position) = chart_over(
+            &platform,
+            &token,
+            json!({"kind": "table", "data_source_id": source_id, "table": "instance"}),
+            "table",
+            json!({"mode": "builder", "dimensions": [], "measures": [{"aggregate": "count"}]}),
+        )
+        .await;
+        let data = platform
+            .get(
+                &format!("/api/v1/charts/{chart}/data"),
+                &token,
+                Some(position),
+            )
+            .await;
+        assert_eq!(
+            data.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            data.body
+        );
+    }
+}

@@ -108,6 +108,12 @@ pub async fn start_with_spa(redis_url: &str, spa_dir: std::path::PathBuf) -> Pla
         connection_key_id: command.connection_key_id.clone(),
         external_connect_timeout_seconds: 3,
         external_cache_seconds: 60,
+        // The sources these runs read listen on loopback.
+        external_hosts_allowed: vec!["127.0.0.0/8".parse().unwrap()],
+        external_hosts_denied: vizpro_chart_engine::DEFAULT_DENIED_NETWORKS
+            .split(',')
+            .map(|network| vizpro_chart_engine::parse_network(network).unwrap())
+            .collect(),
         log_json: true,
     };
     let projector = vizpro_projector::Config {
