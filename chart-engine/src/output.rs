@@ -193,14 +193,14 @@ fn append_values(array: &ArrayRef, rows: usize, out: &mut Vec<Value>) -> Result<
                 });
             }
         }
-        DataType::Int8 => push_primitive!(array, rows, out, Int8Type, |v| Value::from(v)),
-        DataType::Int16 => push_primitive!(array, rows, out, Int16Type, |v| Value::from(v)),
-        DataType::Int32 => push_primitive!(array, rows, out, Int32Type, |v| Value::from(v)),
-        DataType::Int64 => push_primitive!(array, rows, out, Int64Type, |v| Value::from(v)),
-        DataType::UInt8 => push_primitive!(array, rows, out, UInt8Type, |v| Value::from(v)),
-        DataType::UInt16 => push_primitive!(array, rows, out, UInt16Type, |v| Value::from(v)),
-        DataType::UInt32 => push_primitive!(array, rows, out, UInt32Type, |v| Value::from(v)),
-        DataType::UInt64 => push_primitive!(array, rows, out, UInt64Type, |v| Value::from(v)),
+        DataType::Int8 => push_primitive!(array, rows, out, Int8Type, Value::from),
+        DataType::Int16 => push_primitive!(array, rows, out, Int16Type, Value::from),
+        DataType::Int32 => push_primitive!(array, rows, out, Int32Type, Value::from),
+        DataType::Int64 => push_primitive!(array, rows, out, Int64Type, Value::from),
+        DataType::UInt8 => push_primitive!(array, rows, out, UInt8Type, Value::from),
+        DataType::UInt16 => push_primitive!(array, rows, out, UInt16Type, Value::from),
+        DataType::UInt32 => push_primitive!(array, rows, out, UInt32Type, Value::from),
+        DataType::UInt64 => push_primitive!(array, rows, out, UInt64Type, Value::from),
         DataType::Float32 => {
             push_primitive!(array, rows, out, Float32Type, |v: f32| float_value(
                 v as f64

@@ -104,7 +104,7 @@ fn generated_batch() -> RecordBatch {
                 + sequence.below(1_000_000) as i64
         };
         timestamps.push(Some(instant));
-        days.push((row % 13 != 0).then(|| (instant / 86_400_000_000) as i32));
+        days.push((row % 13 != 0).then_some((instant / 86_400_000_000) as i32));
         category.push((row % 17 != 0).then(|| categories[sequence.below(7) as usize]));
         region.push(Some(regions[sequence.below(5) as usize]));
         amount.push((row % 11 != 0).then(|| (sequence.below(1_000_000) as f64) / 100.0 - 2000.0));
