@@ -354,7 +354,7 @@ function heatmap(data: ChartData, context: ColumnContext): ChartPresentation {
   const option: EChartsOption = {
     aria: { enabled: true },
     tooltip: { position: "top", valueFormatter: TOOLTIP_VALUE_FORMATTER },
-    grid: { left: 8, right: 16, top: 16, bottom: 56, containLabel: true },
+    grid: { left: 8, right: 16, top: 28, bottom: 56, containLabel: true },
     xAxis: { type: "category", data: xCategories, name: labelOf(context, xColumn), splitArea: { show: true } },
     yAxis: { type: "category", data: yCategories, name: labelOf(context, yColumn), splitArea: { show: true } },
     visualMap: {
