@@ -44,8 +44,9 @@ export function ShareDialog({ open, onClose, resource, resourceId, resourceName,
   const [role, setRole] = useState<Role>("viewer");
   const [access, setAccess] = useState<Access>("view");
   const debouncedSearch = useDebouncedValue(search, 250);
-  const directory = useUserDirectory(open ? debouncedSearch : "");
-  const everyone = useUserDirectory("");
+  // The directory is read only while the dialog is open.
+  const directory = useUserDirectory(debouncedSearch, open);
+  const everyone = useUserDirectory("", open);
 
   const namesById = useMemo(() => {
     const names = new Map<string, string>();

@@ -62,9 +62,10 @@ const DIRECTORY_SIZE = 200;
  * People the caller can share with: the directory of active accounts (id and display name), searched
  * by display name.
  */
-export function useUserDirectory(search: string) {
+export function useUserDirectory(search: string, enabled = true) {
   return useQuery({
     queryKey: ["users", "directory", search],
+    enabled,
     queryFn: async (): Promise<DirectoryEntry[]> => {
       const page = await unwrap(
         api.GET("/api/v1/users", {
