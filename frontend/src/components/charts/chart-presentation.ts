@@ -209,6 +209,8 @@ function cartesian(
             data: entry.values,
             smooth: options.smooth === true,
             showSymbol: categories.length <= 40,
+            // Hundreds of points are thinned for drawing, keeping the shape of the line.
+            sampling: categories.length > 200 ? "lttb" : undefined,
             stack: stacked ? "total" : undefined,
             areaStyle: chartType === "area" ? { opacity: 0.22 } : undefined,
           },

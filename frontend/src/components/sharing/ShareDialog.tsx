@@ -21,6 +21,8 @@ export interface ShareDialogProps {
   grants: Grant[] | null | undefined;
   /** The query that loaded the resource, reloaded after every change to its grants. */
   resourceKey: QueryKey;
+  /** The owner, who has full access already and so is not offered. */
+  ownerId?: string;
 }
 
 const ROLE_LABELS: Record<Role, string> = {
@@ -35,7 +37,16 @@ const ACCESS_OPTIONS = [
   { value: "edit", label: "Can edit" },
 ];
 
-export function ShareDialog({ open, onClose, resource, resourceId, resourceName, grants, resourceKey }: ShareDialogProps) {
+export function ShareDialog({
+  open,
+  onClose,
+  resource,
+  resourceId,
+  resourceName,
+  grants,
+  resourceKey,
+  ownerId,
+}: ShareDialogProps) {
   const { share, unshare } = useSharing(resource, resourceId, resourceKey);
   const { notify } = useToast();
   const [granteeKind, setGranteeKind] = useState<"user" | "role">("user");
@@ -106,7 +117,9 @@ export function ShareDialog({ open, onClose, resource, resourceId, resourceName,
                     value={userId}
                     onChange={(event) => setUserId(event.target.value)}
                     placeholder={directory.isLoading ? "Loading people…" : "Choose a person"}
-                    options={(directory.data ?? []).map((entry) => ({ value: entry.id, label: entry.display_name }))}
+                    options={(directory.data ?? [])
+                      .filter((entry) => entry.id !== ownerId)
+                      .map((entry) => ({ value: entry.id, label: entry.display_name }))}
                   />
                 </div>
               ) : (

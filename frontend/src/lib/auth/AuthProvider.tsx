@@ -9,6 +9,7 @@ import {
   type ReactNode,
 } from "react";
 
+import { refreshAccessToken } from "../api/client";
 import type { Role, SessionUser } from "../api/types";
 import { register, restoreSession, signIn, signOut, type Credentials, type Registration } from "./session";
 import { tokenStore, type SignOutReason } from "./token-store";
@@ -27,6 +28,18 @@ interface AuthContextValue {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
+const REFRESH_AHEAD_MS = 60_000;
+const MINIMUM_REFRESH_DELAY_MS = 5_000;
+const SESSION_CHANNEL = "vizpro-session";
+
+async function signOutEverywhere(): Promise<void> {
+  await signOut();
+  if (typeof BroadcastChannel === "undefined") return;
+  const channel = new BroadcastChannel(SESSION_CHANNEL);
+  channel.postMessage("signed-out");
+  channel.close();
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const session = useSyncExternalStore(tokenStore.subscribe, tokenStore.getSession);
@@ -40,6 +53,25 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => {
       cancelled = true;
     };
+  }, []);
+
+  // The access token is renewed a minute before it expires, so that reads do not first fail with 401.
+  const expiresAt = session?.expiresAt ?? null;
+  useEffect(() => {
+    if (expiresAt === null) return;
+    const delay = Math.max(expiresAt - Date.now() - REFRESH_AHEAD_MS, MINIMUM_REFRESH_DELAY_MS);
+    const timer = setTimeout(() => void refreshAccessToken(), delay);
+    return () => clearTimeout(timer);
+  }, [expiresAt]);
+
+  // Signing out in one tab signs out the others too.
+  useEffect(() => {
+    if (typeof BroadcastChannel === "undefined") return;
+    const channel = new BroadcastChannel(SESSION_CHANNEL);
+    channel.onmessage = (event: MessageEvent) => {
+      if (event.data === "signed-out") tokenStore.clear("signed-out");
+    };
+    return () => channel.close();
   }, []);
 
   // Cached reads belong to the user who made them: they are dropped when the session ends or another
@@ -64,7 +96,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         queryClient.clear();
         return register(registration);
       },
-      signOut,
+      signOut: signOutEverywhere,
     };
   }, [session, restored, queryClient]);
 

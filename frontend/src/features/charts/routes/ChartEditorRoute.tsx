@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 
@@ -77,6 +78,7 @@ function initialFilterDrafts(filters: QueryFilter[]): OperandDraft[] {
 function ChartEditor({ initial, loaded }: { initial: ChartDraft; loaded: LoadedChart | null }) {
   const user = useCurrentUser();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const { notify } = useToast();
   const [draft, setDraft] = useState<ChartDraft>(initial);
   const [filterDrafts, setFilterDrafts] = useState<OperandDraft[]>(() =>
@@ -184,12 +186,15 @@ function ChartEditor({ initial, loaded }: { initial: ChartDraft; loaded: LoadedC
             ) : null}
             <InlineError error={generalError} title="The chart was not saved" />
             {save.error instanceof ApiProblem && save.error.status === 412 ? (
-              <Alert tone="warning">
-                Someone else saved this chart in the meantime.{" "}
-                <Link to={`/charts/${chart?.id ?? ""}`} reloadDocument>
-                  Reload it
-                </Link>{" "}
-                to see their version.
+              <Alert
+                tone="warning"
+                action={
+                  <Button size="small" onClick={() => void queryClient.invalidateQueries({ queryKey: chartKeys.details() })}>
+                    Load their version
+                  </Button>
+                }
+              >
+                Someone else saved this chart in the meantime. Load their version, then make your change again.
               </Alert>
             ) : null}
             <section className="card card-body stack">
@@ -346,7 +351,8 @@ function ChartEditor({ initial, loaded }: { initial: ChartDraft; loaded: LoadedC
           resourceId={chart.id}
           resourceName={chart.name}
           grants={chart.grants}
-          resourceKey={chartKeys.detail(chart.id)}
+          ownerId={chart.owner_id}
+        resourceKey={chartKeys.detail(chart.id)}
         />
       ) : null}
       <ConfirmDialog

@@ -318,6 +318,7 @@ function LoadedDashboardPage({ reference, dashboard }: { reference: DashboardRef
         resourceId={view.id}
         resourceName={view.name}
         grants={view.grants}
+        ownerId={view.owner_id}
         resourceKey={dashboardKeys.views()}
       />
       <EditDashboardDialog

@@ -201,6 +201,7 @@ function DataSourcePage({ source }: { source: DataSourceDetail }) {
         resourceId={source.id}
         resourceName={source.name}
         grants={source.grants}
+        ownerId={source.owner_id}
         resourceKey={dataSourceKeys.detail(source.id)}
       />
       {editing ? <EditDataSourceDialog source={source} onClose={() => setEditing(false)} /> : null}

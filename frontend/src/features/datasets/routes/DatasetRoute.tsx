@@ -186,6 +186,7 @@ function DatasetPage({ loaded }: { loaded: LoadedDataset }) {
         resourceId={dataset.id}
         resourceName={dataset.name}
         grants={dataset.grants}
+        ownerId={dataset.owner_id}
         resourceKey={datasetKeys.detail(dataset.id)}
       />
       {editing ? <EditDatasetDialog loaded={loaded} onClose={() => setEditing(false)} /> : null}
