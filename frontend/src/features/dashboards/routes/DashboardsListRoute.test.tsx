@@ -100,7 +100,7 @@ describe("the dashboards list", () => {
     await user.type(within(dialog).getByLabelText("Name"), "Quarterly review");
     await user.click(within(dialog).getByRole("button", { name: "Create dashboard" }));
 
-    await vi.waitFor(() => expect(router.state.location.pathname).toBe("/dashboards/new-dashboard"));
+    await vi.waitFor(() => expect(router.state.location.pathname).toBe("/dashboards/new-dashboard"), { timeout: 4000 });
     const readsAfterCreation = requests.slice(requests.findIndex((request) => request.method === "POST") + 1);
     expect(readsAfterCreation.length).toBeGreaterThan(0);
     for (const read of readsAfterCreation) expect(read.headers.get("X-Min-Position")).toBe("77");
