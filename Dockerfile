@@ -4,8 +4,8 @@
 # projector, and the all-in-one `vizpro` that runs every part in one process. The binaries are on PATH,
 # and no ENTRYPOINT fixes one of them, so the container's command chooses what runs:
 #
-#   docker run vizpro:local               the all-in-one platform on port 8080 (the default CMD); the
-#                                         image holds no built SPA, so it serves the API alone
+#   docker run vizpro:local               the all-in-one platform on port 8080 (the default CMD), with
+#                                         the SPA
 #   docker run vizpro:local command-api   the command API on port 8081
 #   docker run vizpro:local query-api     the query API on port 8082
 #   docker run vizpro:local projector     the projector; `projector rebuild <name|all>` and
@@ -13,7 +13,22 @@
 #
 # Each needs its VIZPRO_* settings in the environment, as docker-compose.yml passes them.
 #
-# Build it with `docker compose build` or `docker build -t vizpro:local .`.
+# Build it with `docker compose build` or `docker build -t vizpro:local .`. The stage `web` is nginx with
+# the SPA and deploy/nginx.conf, the front door docker-compose.yml runs (`docker build --target web`).
+
+# The SPA: built once, served by the all-in-one binary and by the `web` image's nginx.
+FROM node:20-bookworm-slim AS spa
+WORKDIR /frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY frontend ./
+RUN npm run build
+
+# The front door of docker-compose.yml: nginx with the SPA and the routing of API requests to the two
+# services. The platform's stages come after it, so that a plain `docker build` builds the platform.
+FROM nginx:1.27-alpine AS web
+COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
+COPY --from=spa /frontend/dist /usr/share/nginx/html
 
 FROM rust:1.95-bookworm AS builder
 WORKDIR /src
@@ -70,13 +85,15 @@ RUN groupadd --system --gid 10001 vizpro \
 
 COPY --from=builder /usr/local/bin/command-api /usr/local/bin/query-api /usr/local/bin/projector \
     /usr/local/bin/vizpro /usr/local/bin/
+COPY --from=spa /frontend/dist /usr/share/vizpro/spa
 
 # Inside a container the services must listen on every interface; the binaries' defaults are loopback
 # only. Each of the two APIs binds only its own address, and the all-in-one binary serves everything on
 # VIZPRO_LISTEN alone, so setting all three is harmless. The projector serves no HTTP and has no port.
 ENV VIZPRO_LISTEN=0.0.0.0:8080 \
     VIZPRO_COMMAND_LISTEN=0.0.0.0:8081 \
-    VIZPRO_QUERY_LISTEN=0.0.0.0:8082
+    VIZPRO_QUERY_LISTEN=0.0.0.0:8082 \
+    VIZPRO_SPA_DIR=/usr/share/vizpro/spa
 EXPOSE 8080 8081 8082
 
 # The image has no HTTP client for a HEALTHCHECK; orchestrators probe /healthz and /readyz instead.

@@ -33,4 +33,18 @@ export VIZPRO_DEMO_DATA="${VIZPRO_DEMO_DATA:-true}"
 mkdir -p .vizpro/objects
 export VIZPRO_OBJECT_STORE_URL="${VIZPRO_OBJECT_STORE_URL:-file://$PWD/.vizpro/objects}"
 
+# The SPA, built again only when its sources changed since the last build; the platform serves
+# frontend/dist on the same address as the API.
+if [ -f frontend/package.json ]; then
+  (
+    cd frontend
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      npm ci --no-audit --no-fund
+    fi
+    if [ ! -f dist/index.html ] || [ -n "$(find src index.html package-lock.json vite.config.ts -newer dist/index.html 2>/dev/null | head -n 1)" ]; then
+      npm run --silent build
+    fi
+  )
+fi
+
 exec cargo run --release -p vizpro --bin vizpro

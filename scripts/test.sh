@@ -32,3 +32,23 @@ if ! python3 -c 'import duckdb' >/dev/null 2>&1; then
 fi
 
 cargo test --workspace
+
+# The SPA: type checks, unit tests and build, then its end-to-end tests in Chromium against the whole
+# platform (the vizpro binary the workspace tests just built).
+if [ -f frontend/package.json ]; then
+  (
+    cd frontend
+    # A clean install only when the lockfile changed since the last one.
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      npm ci --no-audit --no-fund
+    fi
+    npm run --silent typecheck
+    npm test
+    npm run --silent build
+  )
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "the SPA's end-to-end tests need Debian's Chromium: apt-get install chromium" >&2
+    exit 1
+  fi
+  scripts/e2e.sh
+fi

@@ -7,7 +7,8 @@
  * - a 401 triggers one refresh of the session (shared by every request that hit it at the same time)
  *   and one retry; when the refresh fails the session ends and the app shows the sign-in page;
  * - the highest event position any command answered with is remembered and sent as `X-Min-Position`
- *   on every later read, so a read never shows data from before the user's own change.
+ *   on the reads of the following half minute, so a read never shows data from before the user's own
+ *   change (see `read-your-writes.ts`).
  */
 import createClient from "openapi-fetch";
 
