@@ -341,7 +341,7 @@ async fn start_command_api(database_url: &str) -> anyhow::Result<Application> {
         connection_keys: SecretString::from(format!("bench:{key}")),
         connection_key_id: "bench".to_owned(),
         cors_origins: vec![],
-        body_limit_bytes: 1024 * 1024,
+        body_limit_bytes: vizpro_events::MAX_PAYLOAD_BYTES,
         request_timeout_seconds: 30,
         auth_rate_per_minute: 1000,
         user_rate_per_minute: 100_000_000,
@@ -353,6 +353,8 @@ async fn start_command_api(database_url: &str) -> anyhow::Result<Application> {
         relay: false,
         relay_batch: 500,
         relay_idle_ms: 5,
+        nats_stream_max_age_seconds: 0,
+        nats_stream_max_bytes: 0,
         object_store_url: format!(
             "file://{}/vizpro-objects-{}-{}",
             std::env::temp_dir().display(),

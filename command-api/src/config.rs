@@ -101,8 +101,9 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
-    /// Largest accepted request body, in bytes.
-    #[arg(long, env = "VIZPRO_BODY_LIMIT_BYTES", default_value_t = 1024 * 1024)]
+    /// Largest accepted request body, in bytes (uploads excepted: they stream). At most the event
+    /// payload maximum (262144), since a body any larger could never be recorded as an event.
+    #[arg(long, env = "VIZPRO_BODY_LIMIT_BYTES", default_value_t = vizpro_events::MAX_PAYLOAD_BYTES)]
     pub body_limit_bytes: usize,
 
     /// Seconds a request may take before it is answered with 503.
@@ -137,6 +138,16 @@ pub struct Config {
     /// Events the relay reads and publishes per batch.
     #[arg(long, env = "VIZPRO_RELAY_BATCH", default_value_t = 500)]
     pub relay_batch: i64,
+
+    /// Seconds the event stream keeps an event before JetStream drops it; 0 keeps every event forever.
+    /// The event store keeps everything regardless: a subscriber that falls further behind than this
+    /// reads the rest from the API.
+    #[arg(long, env = "VIZPRO_NATS_STREAM_MAX_AGE_SECONDS", default_value_t = 0)]
+    pub nats_stream_max_age_seconds: u64,
+
+    /// Bytes the event stream keeps before JetStream drops its oldest events; 0 keeps everything.
+    #[arg(long, env = "VIZPRO_NATS_STREAM_MAX_BYTES", default_value_t = 0)]
+    pub nats_stream_max_bytes: u64,
 
     /// Milliseconds the relay waits before polling again when it found nothing new.
     #[arg(long, env = "VIZPRO_RELAY_IDLE_MS", default_value_t = 5)]

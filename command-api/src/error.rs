@@ -119,6 +119,23 @@ fn store_problem(error: StoreError) -> Problem {
             tracing::error!(error = %cause, "the event store is unavailable");
             Problem::unavailable("The database is unavailable right now; nothing was changed. Try again shortly.")
         }
+        StoreError::PayloadTooLarge { event_type, field, size, limit } => {
+            let field = field.unwrap_or_else(|| "body".to_owned());
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "event-too-large",
+                "The change is too large to record",
+                format!(
+                    "`{field}` would make the {event_type} event {size} bytes, over the limit of {limit} bytes; nothing was changed."
+                ),
+            )
+            .with_extension("limit_bytes", limit)
+            .with_extension("size_bytes", size)
+            .with_field_errors(vec![vizpro_http_edge::problem::FieldError {
+                field,
+                message: format!("makes the recorded change {size} bytes, over the limit of {limit} bytes"),
+            }])
+        }
         StoreError::UnstorablePayload(cause) => {
             tracing::warn!(error = %cause, "a value could not be stored");
             Problem::invalid_field("body", "a value contains characters or sizes that cannot be stored")

@@ -43,6 +43,10 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             "published": state.relay.published_total.load(Ordering::Relaxed),
             "backlog_events": state.relay.backlog_events.load(Ordering::Relaxed),
             "checkpoint_position": checkpoint.position,
+            "horizon_age_seconds": *state.relay.horizon_age_seconds.lock().await,
+            "payloads_omitted": state.relay.payloads_omitted.load(Ordering::Relaxed),
+            "last_omitted_event_id": *state.relay.last_omitted_event.lock().await,
+            "stream_refused": state.relay.stream_refused.lock().await.clone(),
         },
     });
     let status = if database {

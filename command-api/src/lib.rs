@@ -62,6 +62,12 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
         secret.len() >= 32,
         "VIZPRO_JWT_SECRET must be at least 32 bytes long"
     );
+    anyhow::ensure!(
+        config.body_limit_bytes <= vizpro_events::MAX_PAYLOAD_BYTES,
+        "VIZPRO_BODY_LIMIT_BYTES ({}) is above the event payload maximum ({}): a body that large could never be recorded",
+        config.body_limit_bytes,
+        vizpro_events::MAX_PAYLOAD_BYTES
+    );
     let sealer = ConnectionSealer::from_config(&config.connection_keys, &config.connection_key_id)?;
 
     let pool = PgPoolOptions::new()
@@ -83,6 +89,9 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
         .await
         .context("invalid NATS address")?;
 
+    // The recorder is installed before anything records, so that what the relay counts before the first
+    // scrape is not lost.
+    vizpro_http_edge::telemetry::metrics_handle();
     let relay_status = Arc::new(RelayStatus::default());
     if config.relay {
         let settings = RelaySettings {
@@ -90,7 +99,10 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
             subject_prefix: config.nats_subject_prefix.clone(),
             batch: config.relay_batch.max(1),
             idle: Duration::from_millis(config.relay_idle_ms.max(1)),
-            duplicate_window: Duration::from_secs(600),
+            duplicate_window: relay::DUPLICATE_WINDOW,
+            max_message_bytes: vizpro_events::MAX_MESSAGE_BYTES,
+            max_age: Duration::from_secs(config.nats_stream_max_age_seconds),
+            max_bytes: config.nats_stream_max_bytes,
         };
         tokio::spawn(relay::run(
             pool.clone(),

@@ -19,6 +19,15 @@ pub enum StoreError {
     /// The database cannot be reached right now; the caller should answer 503 and try again later.
     #[error("the event store is unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
+    /// An event's payload is over the documented maximum; nothing was appended.
+    #[error("a {event_type} event would be {size} bytes, over the limit of {limit}")]
+    PayloadTooLarge {
+        event_type: String,
+        /// The payload's largest top-level field, which the request most likely made too large.
+        field: Option<String>,
+        size: usize,
+        limit: usize,
+    },
     #[error("event payload cannot be stored: {0}")]
     UnstorablePayload(#[source] sqlx::Error),
     #[error("event store query failed: {0}")]

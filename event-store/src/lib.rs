@@ -59,6 +59,7 @@ impl NewEvent {
         recorded_at: DateTime<Utc>,
     ) -> Result<Self, StoreError> {
         let (event_type, schema_version, payload) = codec::encode(event)?;
+        check_payload_size(event_type, &payload)?;
         Ok(NewEvent {
             event_id: Uuid::now_v7(),
             event_type: event_type.to_owned(),
@@ -68,6 +69,46 @@ impl NewEvent {
             recorded_at,
         })
     }
+}
+
+/// Refuses a payload whose JSON encoding exceeds [`vizpro_events::MAX_PAYLOAD_BYTES`], naming its
+/// largest top-level field: an event that large could not be published, and would stop nobody but the
+/// subscribers who never receive it.
+pub fn check_payload_size(event_type: &str, payload: &Value) -> Result<(), StoreError> {
+    let size = encoded_len(payload);
+    if size <= vizpro_events::MAX_PAYLOAD_BYTES {
+        return Ok(());
+    }
+    let field = payload.as_object().and_then(|fields| {
+        fields
+            .iter()
+            .max_by_key(|(_, value)| encoded_len(value))
+            .map(|(name, _)| name.clone())
+    });
+    Err(StoreError::PayloadTooLarge {
+        event_type: event_type.to_owned(),
+        field,
+        size,
+        limit: vizpro_events::MAX_PAYLOAD_BYTES,
+    })
+}
+
+/// The length of a value's JSON encoding, counted without building it.
+fn encoded_len(value: &Value) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    // Writing a `Value` into a sink that never fails cannot fail.
+    drop(serde_json::to_writer(&mut counter, value));
+    counter.0
 }
 
 /// What an append wrote.

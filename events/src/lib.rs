@@ -13,9 +13,23 @@ pub mod data_source;
 pub mod dataset;
 pub mod envelope;
 pub mod user;
+pub mod wire;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+/// The largest an event's payload may be, in bytes of its JSON encoding.
+///
+/// Every event is published to JetStream as one message, and a message larger than the NATS server's
+/// `max_payload` (1 MiB by default) can never leave the relay. The payload travels inside an envelope
+/// with metadata and headers, so its maximum is kept well below the message limit: a quarter of it. The
+/// command API refuses a command whose events would exceed it (413, naming the field), with nothing
+/// appended, and its JSON request bodies are limited to the same size by default.
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+/// The largest message the relay publishes and the event stream stores (its `max_msg_size`): NATS's
+/// default `max_payload`. A payload of [`MAX_PAYLOAD_BYTES`] with its envelope and headers fits in it.
+pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 
 pub use access::{Access, AccessGranted, AccessRevoked, Grantee, Role};
 pub use chart::ChartEvent;

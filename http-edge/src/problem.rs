@@ -153,6 +153,12 @@ impl Problem {
         self
     }
 
+    /// Names the offending fields of a problem that is not a plain validation failure (for example a 413).
+    pub fn with_field_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.document.errors = errors;
+        self
+    }
+
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.push((name, value));
         self

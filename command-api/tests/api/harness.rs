@@ -65,6 +65,8 @@ pub struct Options {
     pub database: Option<String>,
     /// Reach PostgreSQL through this port instead of 5432 (a proxy the test can cut).
     pub postgres_port: u16,
+    /// The largest JSON request body.
+    pub body_limit_bytes: usize,
 }
 
 impl Default for Options {
@@ -75,6 +77,7 @@ impl Default for Options {
             redis_key_prefix: None,
             database: None,
             postgres_port: 5432,
+            body_limit_bytes: 64 * 1024,
         }
     }
 }
@@ -126,7 +129,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         connection_keys: SecretString::from(format!("test:{key}")),
         connection_key_id: "test".to_owned(),
         cors_origins: vec![],
-        body_limit_bytes: 64 * 1024,
+        body_limit_bytes: options.body_limit_bytes,
         request_timeout_seconds: 30,
         auth_rate_per_minute: options.auth_rate_per_minute,
         user_rate_per_minute: 100_000,
@@ -136,6 +139,8 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         relay: true,
         relay_batch: 500,
         relay_idle_ms: 5,
+        nats_stream_max_age_seconds: 0,
+        nats_stream_max_bytes: 0,
         object_store_url: format!(
             "file://{}/vizpro-objects-{}-{}",
             std::env::temp_dir().display(),

@@ -7,19 +7,26 @@ use futures::StreamExt;
 use rand::Rng;
 use reqwest::StatusCode;
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
-use vizpro_event_store::{EventStore, ExpectedVersion};
+use vizpro_command_api::relay::{self, RelaySettings, RelayStatus};
+use vizpro_event_store::{EventStore, ExpectedVersion, NewEvent};
 
-use crate::event_store::event;
+use crate::event_store::{event, migrated_store};
 use crate::harness::{Options, TestApp, spawn_app, spawn_app_with};
 
-/// Reads every message of the app's JetStream stream, in stream order, as event ids.
-async fn published_event_ids(nats_url: &str, app: &TestApp, expected: usize) -> Vec<Uuid> {
+/// Reads every message of a JetStream stream, in stream order, once it holds at least `expected` (or
+/// after thirty seconds).
+async fn stored_messages(
+    nats_url: &str,
+    stream_name: &str,
+    expected: usize,
+) -> Vec<jetstream::Message> {
     let client = async_nats::connect(nats_url).await.unwrap();
     let jetstream = jetstream::new(client);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(mut stream) = jetstream.get_stream(&app.config.nats_stream).await {
+        if let Ok(mut stream) = jetstream.get_stream(stream_name).await {
             let stored = stream.info().await.unwrap().state.messages as usize;
             if stored >= expected || Instant::now() > deadline {
                 break;
@@ -31,7 +38,7 @@ async fn published_event_ids(nats_url: &str, app: &TestApp, expected: usize) -> 
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let stream = jetstream.get_stream(&app.config.nats_stream).await.unwrap();
+    let stream = jetstream.get_stream(stream_name).await.unwrap();
     let consumer = stream
         .create_consumer(jetstream::consumer::pull::Config {
             deliver_policy: jetstream::consumer::DeliverPolicy::All,
@@ -41,7 +48,7 @@ async fn published_event_ids(nats_url: &str, app: &TestApp, expected: usize) -> 
         .await
         .unwrap();
     let total = stream.cached_info().state.messages as usize;
-    let mut ids = Vec::new();
+    let mut stored = Vec::new();
     let mut messages = consumer
         .fetch()
         .max_messages(total.max(1))
@@ -49,11 +56,27 @@ async fn published_event_ids(nats_url: &str, app: &TestApp, expected: usize) -> 
         .messages()
         .await
         .unwrap();
-    while ids.len() < total {
+    while stored.len() < total {
         let Some(message) = messages.next().await else {
             break;
         };
-        let message = message.unwrap();
+        stored.push(message.unwrap());
+    }
+    stored
+}
+
+fn header<'a>(message: &'a jetstream::Message, name: &str) -> Option<&'a str> {
+    message
+        .headers
+        .as_ref()
+        .and_then(|headers| headers.get(name))
+        .map(|value| value.as_str())
+}
+
+/// Reads every message of the app's JetStream stream, in stream order, as event ids.
+async fn published_event_ids(nats_url: &str, app: &TestApp, expected: usize) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    for message in stored_messages(nats_url, &app.config.nats_stream, expected).await {
         let envelope: serde_json::Value = serde_json::from_slice(&message.payload).unwrap();
         let subject = format!(
             "{}.{}.{}",
@@ -62,17 +85,18 @@ async fn published_event_ids(nats_url: &str, app: &TestApp, expected: usize) -> 
             envelope["event_type"].as_str().unwrap()
         );
         assert_eq!(message.subject.as_str(), subject);
-        let position = message
-            .headers
-            .as_ref()
-            .and_then(|headers| headers.get("Vizpro-Position"))
-            .map(|value| value.to_string());
         assert_eq!(
-            position,
-            Some(envelope["position"].to_string()),
+            header(&message, "Vizpro-Position"),
+            Some(envelope["position"].to_string().as_str()),
             "headers carry the position"
         );
-        ids.push(envelope["event_id"].as_str().unwrap().parse().unwrap());
+        let event_id = envelope["event_id"].as_str().unwrap();
+        assert_eq!(
+            header(&message, "Nats-Msg-Id"),
+            Some(event_id),
+            "the message id is the event id, so JetStream drops republished events"
+        );
+        ids.push(event_id.parse().unwrap());
     }
     ids
 }
@@ -179,18 +203,21 @@ struct OwnNats {
 
 impl OwnNats {
     fn start(port: u16, store_dir: &std::path::Path) -> Self {
-        let child = std::process::Command::new("nats-server")
+        OwnNats {
+            child: Self::spawn(port, store_dir),
+            port,
+            store_dir: store_dir.to_path_buf(),
+        }
+    }
+
+    fn spawn(port: u16, store_dir: &std::path::Path) -> std::process::Child {
+        std::process::Command::new("nats-server")
             .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
             .arg(store_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("nats-server is installed");
-        OwnNats {
-            child,
-            port,
-            store_dir: store_dir.to_path_buf(),
-        }
+            .expect("nats-server is installed")
     }
 
     fn url(&self) -> String {
@@ -200,6 +227,14 @@ impl OwnNats {
     fn stop(&mut self) {
         drop(self.child.kill());
         drop(self.child.wait());
+    }
+
+    /// Kills the server (as a crash would) and starts it again on the same port and store.
+    async fn restart(&mut self) {
+        self.stop();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        self.child = Self::spawn(self.port, &self.store_dir);
+        wait_for_port(self.port).await;
     }
 }
 
@@ -262,8 +297,7 @@ async fn commands_succeed_while_nats_is_down_and_the_backlog_is_published_exactl
     let total = app.event_count().await as usize;
     assert!(total > before);
 
-    let _restarted = OwnNats::start(port, &store_dir);
-    wait_for_port(port).await;
+    nats.restart().await;
     let published = published_event_ids(&format!("nats://127.0.0.1:{port}"), &app, total).await;
     let unique: HashSet<Uuid> = published.iter().copied().collect();
     assert_eq!(
@@ -272,4 +306,324 @@ async fn commands_succeed_while_nats_is_down_and_the_backlog_is_published_exactl
         "JetStream holds every event exactly once"
     );
     assert_eq!(unique.len(), total);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn relay_settings() -> RelaySettings {
+    let suffix = Uuid::new_v4().simple().to_string();
+    RelaySettings {
+        stream_name: format!("VIZPRO_TEST_{suffix}"),
+        subject_prefix: format!("vizpro_test_{suffix}.events"),
+        batch: 500,
+        idle: Duration::from_millis(5),
+        duplicate_window: relay::DUPLICATE_WINDOW,
+        max_message_bytes: vizpro_events::MAX_MESSAGE_BYTES,
+        max_age: Duration::ZERO,
+        max_bytes: 0,
+    }
+}
+
+/// Runs a relay of the test's own over `store`, publishing to `nats_url`.
+async fn start_relay(
+    store: &EventStore,
+    nats_url: &str,
+    settings: &RelaySettings,
+) -> (tokio::task::JoinHandle<()>, Arc<RelayStatus>) {
+    let nats = async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect(nats_url)
+        .await
+        .unwrap();
+    let status = Arc::new(RelayStatus::default());
+    let task = tokio::spawn(relay::run(
+        store.pool().clone(),
+        nats,
+        settings.clone(),
+        status.clone(),
+    ));
+    (task, status)
+}
+
+/// How many messages a stream holds now (zero while the server cannot be reached).
+async fn stored_count(nats_url: &str, stream_name: &str) -> usize {
+    let Ok(client) = async_nats::connect(nats_url).await else {
+        return 0;
+    };
+    let Ok(mut stream) = jetstream::new(client).get_stream(stream_name).await else {
+        return 0;
+    };
+    stream
+        .info()
+        .await
+        .map(|info| info.state.messages as usize)
+        .unwrap_or(0)
+}
+
+async fn wait_until_relay_reaches(status: &RelayStatus, position: i64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while status.checkpoint.lock().await.position < position {
+        assert!(
+            Instant::now() < deadline,
+            "the relay did not reach position {position}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The event ids in the order the relay must publish them: commit order.
+async fn event_ids_in_commit_order(store: &EventStore) -> Vec<Uuid> {
+    sqlx::query_scalar("select event_id from events order by transaction_id, position")
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn nats_killed_in_the_middle_of_relay_batches_and_a_relay_restarted_behind_its_last_publish_leave_every_event_once_in_commit_order()
+ {
+    let store = migrated_store().await;
+    // Enough events that publishing them takes many batches, so that the kills land inside batches.
+    for _ in 0..1_000 {
+        let events: Vec<NewEvent> = (0..10).map(|number| event(&format!("e{number}"))).collect();
+        store
+            .append("chart", Uuid::now_v7(), ExpectedVersion::NoStream, &events)
+            .await
+            .unwrap();
+    }
+    let in_commit_order = event_ids_in_commit_order(&store).await;
+    let total = in_commit_order.len();
+    let last_position: i64 = sqlx::query_scalar("select max(position) from events")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+
+    let port = free_port();
+    let store_dir = std::env::temp_dir().join(format!("vizpro-nats-{}", Uuid::new_v4()));
+    let mut nats = OwnNats::start(port, &store_dir);
+    wait_for_port(port).await;
+    let settings = relay_settings();
+    let (relay_task, status) = start_relay(&store, &nats.url(), &settings).await;
+
+    // Kill NATS twice while the relay is publishing: whatever it had sent of the batch in flight is
+    // stored, and the relay sends that whole batch again once NATS is back.
+    for share in [3, 6] {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while stored_count(&nats.url(), &settings.stream_name).await < total * share / 10 {
+            assert!(Instant::now() < deadline, "the relay did not publish");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        nats.restart().await;
+    }
+    wait_until_relay_reaches(&status, last_position).await;
+
+    // The relay dies after publishing but before saving its checkpoint: the next one starts from an
+    // older checkpoint (here: none) and publishes everything again.
+    relay_task.abort();
+    drop(relay_task.await);
+    sqlx::query("delete from relay_checkpoints")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let (second_relay, second_status) = start_relay(&store, &nats.url(), &settings).await;
+    wait_until_relay_reaches(&second_status, last_position).await;
+    second_relay.abort();
+
+    let messages = stored_messages(&nats.url(), &settings.stream_name, total).await;
+    let published: Vec<Uuid> = messages
+        .iter()
+        .map(|message| {
+            let envelope: serde_json::Value = serde_json::from_slice(&message.payload).unwrap();
+            let event_id = envelope["event_id"].as_str().unwrap();
+            assert_eq!(header(message, "Nats-Msg-Id"), Some(event_id));
+            event_id.parse().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        published.len(),
+        total,
+        "the stream holds as many messages as there are events"
+    );
+    assert_eq!(
+        published, in_commit_order,
+        "every event exactly once, in commit order"
+    );
+}
+
+#[tokio::test]
+async fn an_event_too_large_for_a_message_is_published_without_its_payload_and_every_later_event_still_flows()
+ {
+    let app = spawn_app().await;
+    let store = EventStore::new(app.pool.clone());
+    let mut huge = event("huge");
+    huge.payload = json!({ "name": "x".repeat(vizpro_events::MAX_MESSAGE_BYTES + 1) });
+    let after = event("after");
+    for new_event in [&huge, &after] {
+        store
+            .append(
+                "chart",
+                Uuid::now_v7(),
+                ExpectedVersion::NoStream,
+                std::slice::from_ref(new_event),
+            )
+            .await
+            .unwrap();
+    }
+
+    let messages = stored_messages(&app.config.nats_url, &app.config.nats_stream, 2).await;
+    let message_of = |event_id: Uuid| {
+        messages
+            .iter()
+            .find(|message| header(message, "Nats-Msg-Id") == Some(event_id.to_string().as_str()))
+            .unwrap_or_else(|| panic!("event {event_id} was published"))
+    };
+    let stub = message_of(huge.event_id);
+    assert_eq!(header(stub, "Vizpro-Payload-Omitted"), Some("too-large"));
+    assert_eq!(
+        header(stub, "Vizpro-Payload-Location"),
+        Some(format!("/api/v1/audit/events/{}", huge.event_id).as_str()),
+        "the message says where the whole event is"
+    );
+    let envelope: serde_json::Value = serde_json::from_slice(&stub.payload).unwrap();
+    assert_eq!(envelope["event_id"], json!(huge.event_id));
+    assert!(envelope["payload"].is_null());
+    assert!(stub.payload.len() < 64 * 1024);
+
+    let whole = message_of(after.event_id);
+    assert_eq!(header(whole, "Vizpro-Payload-Omitted"), None);
+    let envelope: serde_json::Value = serde_json::from_slice(&whole.payload).unwrap();
+    assert_eq!(envelope["payload"], json!({"name": "after"}));
+
+    // An operator sees it: readiness detail, a metric and a log line with the event id.
+    let ready: serde_json::Value = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["relay"]["payloads_omitted"], json!(1));
+    assert_eq!(
+        ready["relay"]["last_omitted_event_id"],
+        json!(huge.event_id)
+    );
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("vizpro_relay_payloads_omitted_total"));
+    assert!(
+        crate::harness::captured_logs()
+            .lines()
+            .any(|line| line.contains(&huge.event_id.to_string())
+                && line.contains("without its payload")),
+        "a log line names the event"
+    );
+}
+
+#[tokio::test]
+async fn an_existing_stream_that_would_not_drop_duplicates_is_updated_before_anything_is_published()
+{
+    let store = migrated_store().await;
+    store
+        .append(
+            "chart",
+            Uuid::now_v7(),
+            ExpectedVersion::NoStream,
+            &[event("one")],
+        )
+        .await
+        .unwrap();
+    let settings = relay_settings();
+    let client = async_nats::connect("nats://127.0.0.1:4222").await.unwrap();
+    let jetstream = jetstream::new(client);
+    jetstream
+        .create_stream(jetstream::stream::Config {
+            name: settings.stream_name.clone(),
+            subjects: vec![format!("{}.>", settings.subject_prefix)],
+            duplicate_window: Duration::from_secs(1),
+            max_message_size: 1024,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (relay_task, status) = start_relay(&store, "nats://127.0.0.1:4222", &settings).await;
+    let last_position: i64 = sqlx::query_scalar("select max(position) from events")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    wait_until_relay_reaches(&status, last_position).await;
+    relay_task.abort();
+    let config = jetstream
+        .get_stream(&settings.stream_name)
+        .await
+        .unwrap()
+        .cached_info()
+        .config
+        .clone();
+    assert_eq!(config.duplicate_window, relay::DUPLICATE_WINDOW);
+    assert_eq!(
+        config.max_message_size as usize,
+        vizpro_events::MAX_MESSAGE_BYTES
+    );
+    drop(jetstream.delete_stream(&settings.stream_name).await);
+}
+
+#[tokio::test]
+async fn an_existing_stream_kept_in_memory_is_refused_loudly_and_nothing_is_published_into_it() {
+    let store = migrated_store().await;
+    store
+        .append(
+            "chart",
+            Uuid::now_v7(),
+            ExpectedVersion::NoStream,
+            &[event("one")],
+        )
+        .await
+        .unwrap();
+    let settings = relay_settings();
+    let client = async_nats::connect("nats://127.0.0.1:4222").await.unwrap();
+    let jetstream = jetstream::new(client);
+    jetstream
+        .create_stream(jetstream::stream::Config {
+            name: settings.stream_name.clone(),
+            subjects: vec![format!("{}.>", settings.subject_prefix)],
+            storage: jetstream::stream::StorageType::Memory,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let (relay_task, status) = start_relay(&store, "nats://127.0.0.1:4222", &settings).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let reason = loop {
+        if let Some(reason) = status.stream_refused.lock().await.clone() {
+            break reason;
+        }
+        assert!(Instant::now() < deadline, "the stream was not refused");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        reason.contains("Memory"),
+        "the reason names the storage: {reason}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    relay_task.abort();
+    assert_eq!(
+        stored_count("nats://127.0.0.1:4222", &settings.stream_name).await,
+        0
+    );
+    drop(jetstream.delete_stream(&settings.stream_name).await);
 }

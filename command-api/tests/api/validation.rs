@@ -6,7 +6,7 @@ use serde_json::json;
 use vizpro_events::Role;
 use vizpro_http_edge::tokens::TokenKeys;
 
-use crate::harness::{assert_problem, spawn_app};
+use crate::harness::{Options, assert_problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn malformed_bodies_get_a_4xx_problem_that_names_the_problem_and_append_nothing() {
@@ -233,4 +233,58 @@ async fn missing_tampered_expired_unsigned_and_foreign_tokens_get_401_problems()
         StatusCode::UNAUTHORIZED,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_change_whose_event_would_exceed_the_payload_maximum_is_refused_with_413_naming_the_field_and_appends_nothing()
+ {
+    let app = spawn_app_with(Options {
+        body_limit_bytes: vizpro_events::MAX_PAYLOAD_BYTES,
+        ..Options::default()
+    })
+    .await;
+    let editor = app.signed_up("editor@example.com").await;
+    let dashboard = app.create_dashboard(&editor, "Regions").await;
+    let before = app.event_count().await;
+    // Under the body limit as sent, but every `1e15` is recorded as `1000000000000000.0`: the event
+    // would be several times the size of the request.
+    let values = vec!["1e15"; 40_000].join(",");
+    let body = format!(
+        r#"{{"filters":[{{"label":"Region","column":"region","op":"in","value":[{values}]}}]}}"#
+    );
+    assert!(body.len() < vizpro_events::MAX_PAYLOAD_BYTES);
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/dashboards/{dashboard}/filters")))
+        .bearer_auth(&editor.token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert_eq!(problem["type"], "urn:vizpro:problem:event-too-large");
+    assert_eq!(problem["errors"][0]["field"], "filters");
+    assert_eq!(
+        problem["limit_bytes"],
+        json!(vizpro_events::MAX_PAYLOAD_BYTES)
+    );
+    assert_eq!(app.event_count().await, before, "nothing was appended");
+
+    // A body over the limit is refused before it is read whole.
+    let oversized = format!(
+        r#"{{"filters":[{{"label":"{}","column":"region","op":"eq","value":1}}]}}"#,
+        "x".repeat(vizpro_events::MAX_PAYLOAD_BYTES)
+    );
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/dashboards/{dashboard}/filters")))
+        .bearer_auth(&editor.token)
+        .header("content-type", "application/json")
+        .body(oversized)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert_eq!(app.event_count().await, before);
 }

@@ -65,6 +65,8 @@ impl World {
             relay: true,
             relay_batch: 500,
             relay_idle_ms: 5,
+            nats_stream_max_age_seconds: 0,
+            nats_stream_max_bytes: 0,
             object_store_url: format!(
                 "file://{}/vizpro-objects-{}-{}",
                 std::env::temp_dir().display(),

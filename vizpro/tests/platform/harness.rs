@@ -68,6 +68,8 @@ pub async fn start_with_spa(redis_url: &str, spa_dir: std::path::PathBuf) -> Pla
         relay: true,
         relay_batch: 500,
         relay_idle_ms: 2,
+        nats_stream_max_age_seconds: 0,
+        nats_stream_max_bytes: 0,
         object_store_url: format!(
             "file://{}/vizpro-objects-{}-{}",
             std::env::temp_dir().display(),
