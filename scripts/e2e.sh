@@ -10,13 +10,15 @@ binary="$CARGO_TARGET_DIR/debug/vizpro"
 
 suffix="$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 database="vizpro_test_e2e_$suffix"
-psql -h 127.0.0.1 -U postgres -qc "create database $database"
+# The platform runs as it is deployed: migrations as an owner role, everything else as a service role.
+scripts/database-roles.sh "$database" "vizpro_test_e2e_owner_$suffix" "vizpro_test_e2e_service_$suffix"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 objects="$(mktemp -d)"
 log="$(mktemp)"
 
 VIZPRO_LISTEN="127.0.0.1:$port" \
-VIZPRO_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database" \
+VIZPRO_DATABASE_URL="postgres://vizpro_test_e2e_service_$suffix@127.0.0.1:5432/$database" \
+VIZPRO_MIGRATION_DATABASE_URL="postgres://vizpro_test_e2e_owner_$suffix@127.0.0.1:5432/$database" \
 VIZPRO_NATS_STREAM="VIZPRO_TEST_E2E_$suffix" \
 VIZPRO_NATS_SUBJECT_PREFIX="vizpro_test_e2e_$suffix.events" \
 VIZPRO_REDIS_KEY_PREFIX="vizpro-test-e2e:$suffix:" \

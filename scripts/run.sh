@@ -8,9 +8,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vizpro-target}"
 scripts/services.sh
 
 database="${VIZPRO_DATABASE:-vizpro}"
-if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = '$database'" | grep -q 1; then
-  psql -h 127.0.0.1 -U postgres -qc "create database $database"
-fi
+# The database with its two roles: vizpro_owner runs the migrations, vizpro_app is what the platform
+# connects as (it may append to the events table and read it, never rewrite it).
+scripts/database-roles.sh "$database" vizpro_owner vizpro_app
 
 mkdir -p .vizpro
 if [ ! -f .vizpro/secrets.env ]; then
@@ -25,7 +25,8 @@ set -a
 # shellcheck disable=SC1091
 . .vizpro/secrets.env
 set +a
-export VIZPRO_DATABASE_URL="${VIZPRO_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$database}"
+export VIZPRO_DATABASE_URL="${VIZPRO_DATABASE_URL:-postgres://vizpro_app@127.0.0.1:5432/$database}"
+export VIZPRO_MIGRATION_DATABASE_URL="${VIZPRO_MIGRATION_DATABASE_URL:-postgres://vizpro_owner@127.0.0.1:5432/$database}"
 export VIZPRO_ADMIN_EMAILS="${VIZPRO_ADMIN_EMAILS:-admin@vizpro.local}"
 export VIZPRO_LOG_JSON="${VIZPRO_LOG_JSON:-false}"
 export VIZPRO_DEMO_DATA="${VIZPRO_DEMO_DATA:-true}"

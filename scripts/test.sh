@@ -14,6 +14,11 @@ drop_leftovers() {
     while read -r database; do
       [ -n "$database" ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists \"$database\" with (force)" >/dev/null
     done
+  # The roles the tests made for their databases (owner and service), once those databases are gone.
+  psql -h 127.0.0.1 -U postgres -tAc "select rolname from pg_roles where rolname like 'vizpro\_test\_%'" |
+    while read -r role; do
+      [ -n "$role" ] && { psql -h 127.0.0.1 -U postgres -qc "drop role if exists \"$role\"" >/dev/null 2>&1 || true; }
+    done
   mysql -h 127.0.0.1 -u root -N -e \
     "select concat('drop database if exists \`', schema_name, '\`;') from information_schema.schemata where schema_name like 'vizpro\\_test\\_%'
      union all select concat('drop user if exists \'', user, '\'@\'', host, '\';') from mysql.user where user like 'reader\\_%'" |

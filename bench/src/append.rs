@@ -324,6 +324,7 @@ async fn start_command_api(database_url: &str) -> anyhow::Result<Application> {
     let config = Config {
         listen: "127.0.0.1:0".parse()?,
         database_url: database_url.to_owned(),
+        migration_database_url: None,
         database_max_connections: 40,
         nats_url: "nats://127.0.0.1:4222".to_owned(),
         nats_stream: format!("VIZPRO_BENCH_{suffix}"),

@@ -87,6 +87,7 @@ fn settings(database_url: &str) -> vizpro::Settings {
         command: vizpro_command_api::Config {
             listen: "127.0.0.1:0".parse().expect("an address"),
             database_url: database_url.to_owned(),
+            migration_database_url: None,
             database_max_connections: 16,
             nats_url: "nats://127.0.0.1:4222".to_owned(),
             nats_stream: format!("VIZPRO_BENCH_{suffix}"),
@@ -156,6 +157,7 @@ fn settings(database_url: &str) -> vizpro::Settings {
         },
         projector: vizpro_projector::Config {
             database_url: database_url.to_owned(),
+            migration_database_url: None,
             database_max_connections: 4,
             nats_url: "nats://127.0.0.1:4222".to_owned(),
             nats_stream: format!("VIZPRO_BENCH_{suffix}"),

@@ -22,6 +22,12 @@ pub struct Config {
     )]
     pub database_url: String,
 
+    /// PostgreSQL as the database's owner, to run migrations with at start-up. When set, the role of
+    /// `database_url` is then granted only what the services need (it can append to the events table but
+    /// never rewrite it); when empty, migrations run as the role of `database_url`.
+    #[arg(long, env = "VIZPRO_MIGRATION_DATABASE_URL", hide_env_values = true)]
+    pub migration_database_url: Option<String>,
+
     /// Largest number of pooled database connections.
     #[arg(long, env = "VIZPRO_DATABASE_MAX_CONNECTIONS", default_value_t = 20)]
     pub database_max_connections: u32,

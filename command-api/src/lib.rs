@@ -79,7 +79,7 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
         .connect(&config.database_url)
         .await
         .context("cannot connect to PostgreSQL")?;
-    vizpro_migrations::run(&pool).await?;
+    vizpro_migrations::migrate(&pool, config.migration_database_url.as_deref()).await?;
 
     let redis = vizpro_http_edge::redis_slot::connect_in_background(&config.redis_url);
     let nats = async_nats::ConnectOptions::new()

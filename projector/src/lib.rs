@@ -68,7 +68,7 @@ impl Projector {
             .connect(&config.database_url)
             .await
             .context("cannot connect to PostgreSQL")?;
-        vizpro_migrations::run(&pool).await?;
+        vizpro_migrations::migrate(&pool, config.migration_database_url.as_deref()).await?;
         let redis = redis_slot::connect_in_background(&config.redis_url);
         Ok(Projector {
             store: EventStore::new(pool.clone()),

@@ -275,3 +275,65 @@ async fn commit_order_reading_skips_nothing_that_commits_late() {
     let streams: Vec<Uuid> = after_commit.iter().map(|event| event.stream_id).collect();
     assert_eq!(streams, vec![slow_stream, fast_stream]);
 }
+
+#[tokio::test]
+async fn the_service_role_appends_and_reads_events_but_can_neither_rewrite_them_nor_switch_off_their_guards()
+ {
+    let app = crate::harness::spawn_app_with(crate::harness::Options {
+        least_privilege: true,
+        ..crate::harness::Options::default()
+    })
+    .await;
+    // The platform works as the service role: commands append, and the history reads back.
+    let editor = app.signed_up("editor@example.com").await;
+    let dashboard = app.create_dashboard(&editor, "Operations").await;
+    let role: String = sqlx::query_scalar("select current_user::text")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        role.starts_with("vizpro_test_service_"),
+        "the service connects as its own role, not {role}"
+    );
+    let before: Vec<(Uuid, serde_json::Value)> =
+        sqlx::query_as("select event_id, payload from events order by position")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(!before.is_empty());
+
+    let attempts = [
+        "update events set payload = '{}'::jsonb",
+        "delete from events",
+        "truncate events",
+        "set session_replication_role = replica",
+        "alter table events disable trigger all",
+        "drop trigger if exists events_append_only on events",
+        "alter table events owner to current_user",
+    ];
+    for attempt in attempts {
+        let error = sqlx::query(attempt)
+            .execute(&app.pool)
+            .await
+            .expect_err(attempt);
+        let code = error
+            .as_database_error()
+            .and_then(|database_error| database_error.code())
+            .map(|code| code.into_owned());
+        assert_eq!(
+            code.as_deref(),
+            Some("42501"),
+            "`{attempt}` is refused for want of privilege: {error}"
+        );
+    }
+    let after: Vec<(Uuid, serde_json::Value)> =
+        sqlx::query_as("select event_id, payload from events order by position")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(before, after, "the history is unchanged");
+    let rename = app
+        .rename_dashboard(&editor, dashboard, "Operations, renamed", 1)
+        .await;
+    assert!(rename.status().is_success());
+}

@@ -67,6 +67,8 @@ pub struct Options {
     pub postgres_port: u16,
     /// The largest JSON request body.
     pub body_limit_bytes: usize,
+    /// Connect as a service role of the test's own and migrate as an owner role, as deployments do.
+    pub least_privilege: bool,
 }
 
 impl Default for Options {
@@ -78,6 +80,7 @@ impl Default for Options {
             database: None,
             postgres_port: 5432,
             body_limit_bytes: 64 * 1024,
+            least_privilege: false,
         }
     }
 }
@@ -94,6 +97,25 @@ pub async fn create_database() -> String {
     name
 }
 
+/// Gives `database` an owner and a service role of its own, made as the deployment scripts make them
+/// (`deploy/postgres/roles.sql`). Returns their names.
+pub async fn create_roles(database: &str, suffix: &str) -> (String, String) {
+    let owner = format!("vizpro_test_owner_{suffix}");
+    let service = format!("vizpro_test_service_{suffix}");
+    let script = include_str!("../../../deploy/postgres/roles.sql")
+        .replace("@owner@", &owner)
+        .replace("@service@", &service)
+        .replace("@database@", database)
+        .replace("@owner_password@", "")
+        .replace("@service_password@", "");
+    let mut admin =
+        PgConnection::connect(&format!("postgres://postgres@127.0.0.1:5432/{database}"))
+            .await
+            .unwrap();
+    sqlx::raw_sql(&script).execute(&mut admin).await.unwrap();
+    (owner, service)
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
@@ -105,13 +127,26 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         None => create_database().await,
     };
     let suffix = Uuid::new_v4().simple().to_string();
+    let (database_user, migration_database_url) = if options.least_privilege {
+        let (owner, service) = create_roles(&database, &suffix).await;
+        (
+            service,
+            Some(format!(
+                "postgres://{owner}@127.0.0.1:{}/{database}",
+                options.postgres_port
+            )),
+        )
+    } else {
+        ("postgres".to_owned(), None)
+    };
     let key = base64::engine::general_purpose::STANDARD.encode(rand_bytes());
     let config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: format!(
-            "postgres://postgres@127.0.0.1:{}/{database}",
+            "postgres://{database_user}@127.0.0.1:{}/{database}",
             options.postgres_port
         ),
+        migration_database_url,
         database_max_connections: 20,
         nats_url: options.nats_url,
         nats_stream: format!("VIZPRO_TEST_{suffix}"),

@@ -35,6 +35,7 @@ impl World {
         let command_config = CommandConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             database_url: database_url.clone(),
+            migration_database_url: None,
             database_max_connections: 20,
             nats_url: "nats://127.0.0.1:4222".to_owned(),
             nats_stream: format!("VIZPRO_TEST_{suffix}"),
@@ -88,6 +89,7 @@ impl World {
         tokio::spawn(application.run_until_stopped());
         let projector_config = Config {
             database_url,
+            migration_database_url: None,
             database_max_connections: 8,
             nats_url: "nats://127.0.0.1:4222".to_owned(),
             nats_stream: format!("VIZPRO_TEST_{suffix}"),

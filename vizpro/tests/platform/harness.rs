@@ -40,6 +40,7 @@ pub async fn start_with_spa(redis_url: &str, spa_dir: std::path::PathBuf) -> Pla
     let command = vizpro_command_api::Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.clone(),
+        migration_database_url: None,
         database_max_connections: 10,
         nats_url: "nats://127.0.0.1:4222".to_owned(),
         nats_stream: format!("VIZPRO_TEST_{suffix}"),
@@ -120,6 +121,7 @@ pub async fn start_with_spa(redis_url: &str, spa_dir: std::path::PathBuf) -> Pla
     };
     let projector = vizpro_projector::Config {
         database_url,
+        migration_database_url: None,
         database_max_connections: 4,
         nats_url: "nats://127.0.0.1:4222".to_owned(),
         nats_stream: format!("VIZPRO_TEST_{suffix}"),
