@@ -348,6 +348,7 @@ async fn start_command_api(database_url: &str) -> anyhow::Result<Application> {
         user_rate_per_minute: 100_000_000,
         anonymous_rate_per_minute: 100_000_000,
         trust_forwarded_for: false,
+        metrics_token: None,
         secure_cookies: false,
         // The relay would publish every appended event to NATS on the same two cores while the appends
         // are measured, and not while the baseline is; appending is what this benchmark measures.

@@ -760,19 +760,16 @@ async fn reachable(
             }
             Err(_) => return Err(timeout_error(timeout)),
         };
-    // Every address a name resolves to must be permitted, since the driver may use any of them.
+    // Every address a name resolves to must be permitted, since the driver may use any of them. Which
+    // address was refused stays in the log: the answer would tell the caller what a name resolves to.
     if let Some(refused) = addresses
         .iter()
         .find(|address| !policy.permits(address.ip()))
     {
+        tracing::warn!(host = %connection.host, address = %refused.ip(), "a data source names an address the host policy refuses");
         return Err(EngineError::invalid(
             "connection.host",
-            format!(
-                "{} ({}) is an address this server does not let data sources reach; an administrator \
-                 can allow it",
-                connection.host,
-                refused.ip()
-            ),
+            "is an address this server does not let data sources reach; an administrator can allow it",
         ));
     }
     match tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(&addresses[..])).await {
@@ -788,7 +785,8 @@ async fn reachable(
 /// Which addresses data sources may connect to. A data source names any host its creator likes, and the
 /// server connects to it: without a policy an editor could reach the cloud's metadata service or a
 /// database listening only on the server's loopback. An address is permitted when an allowed network
-/// contains it, and otherwise unless a denied network does.
+/// contains it, and otherwise unless a denied network contains it (or the IPv4 address it embeds) or it
+/// is one of this server's own addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostPolicy {
     allowed: Vec<IpNet>,
@@ -806,16 +804,65 @@ impl HostPolicy {
 
     /// Whether a data source may connect to `address`.
     pub fn permits(&self, address: IpAddr) -> bool {
-        // An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) is judged as the IPv4 address it is.
-        let address = address.to_canonical();
-        if self
-            .allowed
+        self.permits_among(address, &own_addresses())
+    }
+
+    /// [`permits`](Self::permits), with this server's own addresses given.
+    fn permits_among(&self, address: IpAddr, own: &[IpAddr]) -> bool {
+        let forms = address_forms(address);
+        if forms
             .iter()
-            .any(|network| network.contains(&address))
+            .any(|form| self.allowed.iter().any(|network| network.contains(form)))
         {
             return true;
         }
-        !self.denied.iter().any(|network| network.contains(&address))
+        !forms.iter().any(|form| {
+            self.denied.iter().any(|network| network.contains(form)) || own.contains(form)
+        })
+    }
+}
+
+/// An address and every IPv4 address it stands for: an IPv6 address can carry an IPv4 one that the
+/// network stack (or a NAT64 gateway, or a 6to4 relay) turns back into it, so `::127.0.0.1`,
+/// `::ffff:127.0.0.1`, `64:ff9b::7f00:1` and `2002:7f00:1::` are all judged as 127.0.0.1 too.
+fn address_forms(address: IpAddr) -> Vec<IpAddr> {
+    let mut forms = vec![address, address.to_canonical()];
+    if let IpAddr::V6(v6) = address {
+        let segments = v6.segments();
+        let octets = v6.octets();
+        let last_four = IpAddr::V4(std::net::Ipv4Addr::new(
+            octets[12], octets[13], octets[14], octets[15],
+        ));
+        // IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks), apart from :: and ::1.
+        if segments[..6].iter().all(|segment| *segment == 0) && segments[6] != 0 {
+            forms.push(last_four);
+        }
+        // NAT64: the well-known prefix 64:ff9b::/96 and the local-use 64:ff9b:1::/48.
+        if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] || segments[..3] == [0x64, 0xff9b, 1] {
+            forms.push(last_four);
+        }
+        // 6to4: 2002:aabb:ccdd::/48 carries aa.bb.cc.dd.
+        if segments[0] == 0x2002 {
+            forms.push(IpAddr::V4(std::net::Ipv4Addr::new(
+                octets[2], octets[3], octets[4], octets[5],
+            )));
+        }
+    }
+    forms
+}
+
+/// The addresses of this server's own network interfaces: a database listening on one of them is as
+/// much this server's as one on its loopback.
+fn own_addresses() -> Vec<IpAddr> {
+    match if_addrs::get_if_addrs() {
+        Ok(interfaces) => interfaces
+            .iter()
+            .map(|interface| interface.ip().to_canonical())
+            .collect(),
+        Err(error) => {
+            tracing::warn!(error = %error, "this server's own addresses cannot be listed; only the configured networks are denied");
+            Vec::new()
+        }
     }
 }
 
@@ -1404,10 +1451,35 @@ mod tests {
             "0.0.0.0",
             "100.100.100.200",
             "fd00:ec2::254",
-            // Loopback written as IPv6 is still loopback.
+            // Loopback written as IPv6 is still loopback, however the IPv4 address is embedded.
             "::ffff:127.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::7f00:1",
+            "2002:7f00:1::",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
         ] {
             assert!(!policy.permits(address(refused)), "{refused}");
+        }
+    }
+
+    #[test]
+    fn this_servers_own_addresses_are_refused_like_its_loopback() {
+        let policy = HostPolicy::default();
+        let own = [address("10.20.30.40"), address("2001:db8::40")];
+        for refused in [
+            "10.20.30.40",
+            "::ffff:10.20.30.40",
+            "64:ff9b::a14:1e28",
+            "2001:db8::40",
+        ] {
+            assert!(!policy.permits_among(address(refused), &own), "{refused}");
+        }
+        assert!(policy.permits_among(address("10.20.30.41"), &own));
+        // The real interfaces of this machine, whatever they are.
+        for own in own_addresses() {
+            assert!(!policy.permits(own), "{own}");
         }
     }
 

@@ -132,6 +132,11 @@ pub struct Config {
     #[arg(long, env = "VIZPRO_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// Bearer token that `/metrics` requires. Without one, `/metrics` answers only clients on this
+    /// machine (loopback); everyone else gets 404.
+    #[arg(long, env = "VIZPRO_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<SecretString>,
+
     /// Mark the refresh-token cookie `Secure` (browsers still accept it on http://localhost).
     #[arg(long, env = "VIZPRO_SECURE_COOKIES", default_value_t = true, action = clap::ArgAction::Set)]
     pub secure_cookies: bool,

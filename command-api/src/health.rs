@@ -57,6 +57,9 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     (status, axum::Json(body))
 }
 
-async fn metrics() -> impl IntoResponse {
-    vizpro_http_edge::telemetry::metrics_handle().render()
+async fn metrics(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> impl IntoResponse {
+    vizpro_http_edge::telemetry::metrics_response(state.settings.metrics_token.as_ref(), &request)
 }

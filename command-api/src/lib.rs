@@ -76,6 +76,9 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
         // fails its statement instead, which answers 503 and is dropped from the pool.
         .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(3))
+        .after_connect(|connection, _| {
+            Box::pin(vizpro_event_store::epochs::register_epoch(connection))
+        })
         .connect(&config.database_url)
         .await
         .context("cannot connect to PostgreSQL")?;
@@ -131,6 +134,7 @@ pub async fn build_router(config: Config) -> anyhow::Result<(Router, AppState)> 
             default_role: config.default_role,
             refresh_token_lifetime: chrono::Duration::days(config.refresh_token_days.max(1)),
             secure_cookies: config.secure_cookies,
+            metrics_token: config.metrics_token.clone(),
             client_ip_source: if config.trust_forwarded_for {
                 ClientIpSource::LastForwardedFor
             } else {

@@ -158,7 +158,7 @@ async fn lead(
             last_liveness_check = tokio::time::Instant::now();
         }
         if last_lag_report.elapsed() > Duration::from_secs(1) {
-            report_lag(pool, checkpoint, status).await;
+            report_lag(&store, checkpoint, status).await;
             last_lag_report = tokio::time::Instant::now();
         }
         let events = store.read_committed(checkpoint, settings.batch).await?;
@@ -270,7 +270,7 @@ async fn stream_end(
         return Ok(None);
     };
     let row: Option<(i64, i64)> = sqlx::query_as(
-        "select transaction_id::text::bigint, position from events where event_id = $1",
+        "select vizpro_commit_key(position, transaction_id), position from events where event_id = $1",
     )
     .bind(event_id)
     .fetch_optional(pool)
@@ -566,10 +566,12 @@ fn headers(event: &StoredEvent) -> HeaderMap {
     headers.insert(wire::POSITION, event.position.to_string().as_str());
     // With the position, the commit-order place of the event: consumers that keep a commit-order
     // checkpoint (the projector) compare against it.
+    let place = event.checkpoint();
     headers.insert(
         wire::TRANSACTION_ID,
-        event.transaction_id.to_string().as_str(),
+        place.cluster_transaction_id().to_string().as_str(),
     );
+    headers.insert(wire::EPOCH, place.epoch().to_string().as_str());
     headers.insert(wire::STREAM_TYPE, event.stream_type.as_str());
     headers.insert(wire::STREAM_ID, event.stream_id.to_string().as_str());
     headers.insert(wire::VERSION, event.version.to_string().as_str());
@@ -628,20 +630,36 @@ async fn save_checkpoint(
 
 /// Publishes how far behind the relay is, and how long the oldest writing transaction in the cluster has
 /// been holding every commit-order reader back.
-async fn report_lag(pool: &PgPool, checkpoint: CommitCheckpoint, status: &RelayStatus) {
+async fn report_lag(store: &EventStore, checkpoint: CommitCheckpoint, status: &RelayStatus) {
+    // Within the last epoch, what follows the checkpoint in commit order; a checkpoint of an earlier epoch
+    // (after a restore) has everything after its position still to publish.
+    let Ok(epochs) = store.epochs().await else {
+        return;
+    };
+    let last = epochs.last().copied();
+    let (transaction_id, position, floor) = match last {
+        Some(last) if last.epoch == checkpoint.epoch() => (
+            checkpoint.cluster_transaction_id(),
+            checkpoint.position,
+            last.first_position,
+        ),
+        _ => (0, 0, checkpoint.position),
+    };
     let backlog: Result<(i64, Option<f64>, Option<f64>), _> = sqlx::query_as(
         "select \
            (select count(*) from (select 1 from events \
-              where (transaction_id, position) > ($1::text::xid8, $2) limit 1000000) pending), \
+              where (transaction_id, position) > ($1::text::xid8, $2) and position > $3 \
+              limit 1000000) pending), \
            (select extract(epoch from now() - recorded_at)::float8 from events \
-              where (transaction_id, position) > ($1::text::xid8, $2) \
+              where (transaction_id, position) > ($1::text::xid8, $2) and position > $3 \
               order by transaction_id, position limit 1), \
            (select extract(epoch from now() - min(xact_start))::float8 from pg_stat_activity \
               where backend_xid is not null)",
     )
-    .bind(checkpoint.transaction_id.to_string())
-    .bind(checkpoint.position)
-    .fetch_one(pool)
+    .bind(transaction_id.to_string())
+    .bind(position)
+    .bind(floor)
+    .fetch_one(store.pool())
     .await;
     if let Ok((pending, oldest_pending_seconds, horizon_age_seconds)) = backlog {
         status

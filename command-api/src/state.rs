@@ -22,6 +22,8 @@ pub struct Settings {
     pub refresh_token_lifetime: ChronoDuration,
     pub secure_cookies: bool,
     pub client_ip_source: ClientIpSource,
+    /// What `/metrics` requires (see `vizpro_http_edge::telemetry::may_read_metrics`).
+    pub metrics_token: Option<secrecy::SecretString>,
     pub auth_quota: Quota,
     pub user_quota: Quota,
     pub anonymous_quota: Quota,

@@ -238,6 +238,7 @@ fn read_up_to(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
 fn open_text(
     source: &Path,
     encoding: &'static Encoding,
+    delimiter: Option<u8>,
     limits: &ImportLimits,
 ) -> io::Result<LineGuard<impl Read>> {
     let file = BufReader::with_capacity(1 << 20, File::open(source)?);
@@ -260,6 +261,7 @@ fn open_text(
         bytes_since_line_break: 0,
         line: 1,
         limit: limits.max_line_bytes,
+        quotes: delimiter.map(QuoteTracker::new),
     })
 }
 
@@ -268,7 +270,7 @@ fn read_sample(
     encoding: &'static Encoding,
     limits: &ImportLimits,
 ) -> Result<Vec<u8>, ImportError> {
-    let mut text = open_text(source, encoding, limits)?;
+    let mut text = open_text(source, encoding, None, limits)?;
     let mut sample = vec![0u8; SNIFF_BYTES];
     let read = read_up_to(&mut text, &mut sample).map_err(io_to_import_error)?;
     sample.truncate(read);
@@ -398,7 +400,10 @@ fn survey(
     options: &CsvOptions,
     limits: &ImportLimits,
 ) -> Result<Survey, ImportError> {
-    let mut reader = csv_reader(open_text(source, encoding, limits)?, delimiter);
+    let mut reader = csv_reader(
+        open_text(source, encoding, Some(delimiter), limits)?,
+        delimiter,
+    );
     let mut record = csv::ByteRecord::new();
     let mut first_line = 0;
     loop {
@@ -636,6 +641,14 @@ fn io_to_import_error(error: io::Error) -> ImportError {
             limit_bytes: too_long.limit,
         };
     }
+    if let Some(unclosed) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<UnclosedQuote>())
+    {
+        return ImportError::UnclosedQuote {
+            line: unclosed.line,
+        };
+    }
     ImportError::Io(error)
 }
 
@@ -657,19 +670,102 @@ impl std::fmt::Display for LineTooLong {
 
 impl std::error::Error for LineTooLong {}
 
+#[derive(Debug)]
+struct UnclosedQuote {
+    line: u64,
+}
+
+impl std::fmt::Display for UnclosedQuote {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "the quoted field opened on line {} is never closed",
+            self.line
+        )
+    }
+}
+
+impl std::error::Error for UnclosedQuote {}
+
+/// Where the reader is within a field, as the CSV parser sees it: only a quote at the start of a field
+/// opens a quoted field (one inside an unquoted field is kept as it is), and a doubled quote inside a
+/// quoted field stands for one quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldState {
+    Start,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field unless another quote follows.
+    QuoteInQuoted,
+}
+
+/// Follows the quoting of the text read, so that a quoted field still open at the end of the file is
+/// reported with the line it opened on. The CSV parser accepts such a file silently, as one last field
+/// holding everything after the quote.
+#[derive(Debug, Clone, Copy)]
+struct QuoteTracker {
+    delimiter: u8,
+    state: FieldState,
+    opened_on_line: u64,
+}
+
+impl QuoteTracker {
+    fn new(delimiter: u8) -> Self {
+        QuoteTracker {
+            delimiter,
+            state: FieldState::Start,
+            opened_on_line: 0,
+        }
+    }
+
+    /// Takes one byte; `line` is the line it is on.
+    fn observe(&mut self, byte: u8, line: u64) {
+        let ends_field = byte == self.delimiter || byte == b'\n' || byte == b'\r';
+        self.state = match (self.state, byte) {
+            (FieldState::Start, b'"') => {
+                self.opened_on_line = line;
+                FieldState::Quoted
+            }
+            (FieldState::Quoted, b'"') => FieldState::QuoteInQuoted,
+            (FieldState::Quoted, _) => FieldState::Quoted,
+            (FieldState::QuoteInQuoted, b'"') => FieldState::Quoted,
+            (_, _) if ends_field => FieldState::Start,
+            (_, _) => FieldState::Unquoted,
+        };
+    }
+
+    fn unclosed(&self) -> Option<u64> {
+        (self.state == FieldState::Quoted).then_some(self.opened_on_line)
+    }
+}
+
 /// Stops reading when a stretch without a line break grows past the limit, so that a file that is one
-/// enormous line cannot make the CSV reader buffer all of it.
+/// enormous line cannot make the CSV reader buffer all of it; once the delimiter is known, also stops at
+/// the end of a file whose last quoted field is never closed.
 struct LineGuard<R> {
     inner: R,
     bytes_since_line_break: usize,
     line: u64,
     limit: usize,
+    quotes: Option<QuoteTracker>,
 }
 
 impl<R: Read> Read for LineGuard<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buffer)?;
+        if read == 0
+            && !buffer.is_empty()
+            && let Some(line) = self.quotes.as_ref().and_then(QuoteTracker::unclosed)
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                UnclosedQuote { line },
+            ));
+        }
         for byte in &buffer[..read] {
+            if let Some(quotes) = self.quotes.as_mut() {
+                quotes.observe(*byte, self.line);
+            }
             if *byte == b'\n' {
                 self.line += 1;
                 self.bytes_since_line_break = 0;
@@ -813,7 +909,10 @@ fn write_parquet(
         .iter()
         .map(|column_type| ColumnBuilder::new(*column_type))
         .collect();
-    let mut reader = csv_reader(open_text(source, encoding, limits)?, delimiter);
+    let mut reader = csv_reader(
+        open_text(source, encoding, Some(delimiter), limits)?,
+        delimiter,
+    );
     let mut record = csv::ByteRecord::new();
     let mut skip_header = has_header;
     let mut rows_in_batch = 0usize;

@@ -49,6 +49,10 @@ pub enum ImportError {
         value: String,
         expected: String,
     },
+    #[error(
+        "line {line} opens a quoted field that is never closed: the quote swallows the rest of the file"
+    )]
+    UnclosedQuote { line: u64 },
     #[error("line {line}: the CSV is malformed: {detail}")]
     Malformed { line: u64, detail: String },
     #[error("the stored data could not be written: {0}")]
@@ -73,6 +77,7 @@ impl ImportError {
         match self {
             ImportError::RaggedRow { line, .. }
             | ImportError::BinaryData { line }
+            | ImportError::UnclosedQuote { line }
             | ImportError::InvalidEncoding { line, .. }
             | ImportError::FieldTooLarge { line, .. }
             | ImportError::LineTooLong { line, .. }

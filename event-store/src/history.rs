@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use uuid::Uuid;
 
+use crate::epochs::{Epoch, Values, commit_order_statement, load_epochs};
 use crate::{CommitCheckpoint, EventStore, EventView, Payload, StoreError};
 
 /// An event of the history as a rebuild reads it: everything a projection needs, the payload still as text.
@@ -53,8 +54,9 @@ impl HistoryEvent {
     }
 }
 
-/// The columns the history copy selects, in the order [`HistoryParser`] reads them.
-const HISTORY_COLUMNS: &str = "position, transaction_id, event_id, stream_type, stream_id, version, \
+/// The columns the history copy selects, in the order [`HistoryParser`] reads them; the commit key (see
+/// [`crate::epochs`]) is selected as `transaction_id`.
+const HISTORY_COLUMNS: &str = "position, {transaction_id}, event_id, stream_type, stream_id, version, \
      event_type, schema_version, payload, recorded_at";
 const HISTORY_COLUMN_COUNT: i16 = 10;
 
@@ -62,23 +64,25 @@ const HISTORY_COLUMN_COUNT: i16 = 10;
 /// [`EventStore::read_committed`] respects, of the given stream types only (all when empty). `COPY` takes no
 /// bind parameters, so the values are written into the statement: the checkpoint is two integers and the
 /// stream types are quoted as literals.
-fn history_copy(after: CommitCheckpoint, stream_types: &[&str]) -> String {
-    let mut statement = format!(
-        "copy (select {HISTORY_COLUMNS} from events \
-          where (transaction_id, position) > ('{}'::xid8, {}) \
-            and transaction_id < pg_snapshot_xmin(pg_current_snapshot())",
-        after.transaction_id, after.position
-    );
-    if !stream_types.is_empty() {
+fn history_copy(epochs: &[Epoch], after: CommitCheckpoint, stream_types: &[&str]) -> String {
+    let filter = if stream_types.is_empty() {
+        String::new()
+    } else {
         let quoted: Vec<String> = stream_types
             .iter()
             .map(|stream_type| format!("'{}'", stream_type.replace('\'', "''")))
             .collect();
-        statement.push_str(&format!(" and stream_type in ({})", quoted.join(", ")));
-    }
-    statement
-        .push_str(" order by events.transaction_id, events.position) to stdout (format binary)");
-    statement
+        format!(" and stream_type in ({})", quoted.join(", "))
+    };
+    let query = commit_order_statement(
+        epochs,
+        after,
+        HISTORY_COLUMNS,
+        &filter,
+        None,
+        Values::Literal,
+    );
+    format!("copy ({query}) to stdout (format binary)")
 }
 
 impl EventStore {
@@ -102,6 +106,9 @@ impl EventStore {
         Delivered: Future<Output = Option<Vec<HistoryEvent>>>,
     {
         let batch_size = batch_size.max(1);
+        let epochs = load_epochs(&self.pool)
+            .await
+            .map_err(StoreError::from_sqlx)?;
         let mut connection = self.pool.acquire().await.map_err(StoreError::from_sqlx)?;
         // Until the copy has been read to its end the connection is unusable for anything else; it is
         // closed instead of pooled unless that end is reached.
@@ -109,7 +116,7 @@ impl EventStore {
         let mut read = 0_u64;
         {
             let mut chunks = connection
-                .copy_out_raw(&history_copy(after, stream_types))
+                .copy_out_raw(&history_copy(&epochs, after, stream_types))
                 .await
                 .map_err(StoreError::from_sqlx)?;
             let mut parser = HistoryParser::default();
@@ -482,18 +489,23 @@ mod tests {
 
     #[test]
     fn the_copy_statement_quotes_stream_types_and_keeps_commit_order() {
+        let epochs = [Epoch {
+            epoch: 1,
+            first_position: 0,
+            is_current: true,
+        }];
         let statement = history_copy(
-            CommitCheckpoint {
-                transaction_id: 812,
-                position: 40,
-            },
+            &epochs,
+            CommitCheckpoint::in_epoch(1, 812, 40),
             &["dashboard", "o'brien"],
         );
         assert!(statement.contains("> ('812'::xid8, 40)"));
         assert!(statement.contains("stream_type in ('dashboard', 'o''brien')"));
         assert!(statement.ends_with(
-            "order by events.transaction_id, events.position) to stdout (format binary)"
+            "order by events.transaction_id, events.position)) to stdout (format binary)"
         ));
-        assert!(!history_copy(CommitCheckpoint::default(), &[]).contains("stream_type in"));
+        assert!(
+            !history_copy(&epochs, CommitCheckpoint::default(), &[]).contains("stream_type in")
+        );
     }
 }

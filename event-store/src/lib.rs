@@ -6,10 +6,12 @@
 //! Readers that must not miss events (the relay, the projector, a rebuild) read in commit order below the
 //! transaction-id horizon: see [`EventStore::read_committed`] and [`EventStore::read_history`].
 
+pub mod epochs;
 mod error;
 mod history;
 pub mod leadership;
 
+pub use epochs::Epoch;
 pub use error::StoreError;
 pub use history::HistoryEvent;
 
@@ -245,15 +247,33 @@ pub struct LoadedStream<E> {
 const EVENT_COLUMNS: &str = "position, transaction_id::text::bigint as transaction_id, event_id, stream_type, \
      stream_id, version, event_type, schema_version, payload, metadata, recorded_at";
 
+/// The columns of an event read in commit order: as [`EVENT_COLUMNS`], with the commit key (epoch and
+/// transaction id, see [`epochs`]) as `transaction_id`.
+const COMMIT_ORDER_COLUMNS: &str = "position, {transaction_id}, event_id, stream_type, \
+     stream_id, version, event_type, schema_version, payload, metadata, recorded_at";
+
 /// The event store over a PostgreSQL pool.
 #[derive(Debug, Clone)]
 pub struct EventStore {
     pool: PgPool,
+    epochs: std::sync::Arc<epochs::EpochCache>,
 }
 
 impl EventStore {
     pub fn new(pool: PgPool) -> Self {
-        EventStore { pool }
+        EventStore {
+            pool,
+            epochs: Default::default(),
+        }
+    }
+
+    /// The epochs of the history (the clusters it has lived in), registering the current cluster when it
+    /// is new; as last loaded by this store's readers.
+    pub async fn epochs(&self) -> Result<std::sync::Arc<Vec<epochs::Epoch>>, StoreError> {
+        self.epochs
+            .get(&self.pool)
+            .await
+            .map_err(StoreError::from_sqlx)
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -401,20 +421,35 @@ impl EventStore {
         after: CommitCheckpoint,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "select {EVENT_COLUMNS} from events \
-              where (transaction_id, position) > ($1::text::xid8, $2) \
-                and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) \
-              order by events.transaction_id, events.position \
-              limit $3"
-        ))
-        .bind(after.transaction_id.to_string())
-        .bind(after.position)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::from_sqlx)?;
-        rows.iter().map(stored_event).collect()
+        loop {
+            let epochs = self.epochs().await?;
+            let statement = epochs::commit_order_statement(
+                &epochs,
+                after,
+                COMMIT_ORDER_COLUMNS,
+                "",
+                Some(limit),
+                epochs::Values::Bound,
+            );
+            let rows = sqlx::query(&statement)
+                .bind(after.cluster_transaction_id().to_string())
+                .bind(after.position)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+            // Nothing new, or the database now runs in an epoch the held list does not know (the
+            // statement checks): in the second case the list is loaded again and the read repeated.
+            if !rows.is_empty()
+                || !self
+                    .epochs
+                    .refresh_if_stale(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?
+            {
+                return rows.iter().map(stored_event).collect();
+            }
+        }
     }
 
     /// Checks a stream's hash chain. Returns the first version whose hash does not match, if any.

@@ -8,8 +8,14 @@
 pub const MESSAGE_ID: &str = "Nats-Msg-Id";
 /// The event's global position.
 pub const POSITION: &str = "Vizpro-Position";
-/// The id of the transaction that appended the event: with the position, its place in commit order.
+/// The id of the transaction that appended the event, in the PostgreSQL cluster of its epoch: with the
+/// epoch and the position, its place in commit order.
 pub const TRANSACTION_ID: &str = "Vizpro-Transaction-Id";
+/// The epoch of the event: which of the PostgreSQL clusters the history has lived in appended it (1 for
+/// the first; a restore into a new cluster starts the next). Events of a later epoch come after every
+/// event of an earlier one; within an epoch, commit order is `(transaction id, position)`. Absent on
+/// messages published before epochs existed, which belong to epoch 1.
+pub const EPOCH: &str = "Vizpro-Epoch";
 pub const STREAM_TYPE: &str = "Vizpro-Stream-Type";
 pub const STREAM_ID: &str = "Vizpro-Stream-Id";
 pub const VERSION: &str = "Vizpro-Version";

@@ -72,7 +72,7 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
 
     let timeout = settings.request_timeout;
     let upload_timeout = settings.upload_timeout;
-    router
+    let router = router
         .layer(DefaultBodyLimit::max(settings.body_limit))
         .layer(
             ServiceBuilder::new()
@@ -102,26 +102,6 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(CatchPanicLayer::custom(panic_as_problem))
                 .layer(axum::middleware::map_response(problem_for_bare_errors))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::X_FRAME_OPTIONS,
-                    HeaderValue::from_static("DENY"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::STRICT_TRANSPORT_SECURITY,
-                    HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-                ))
                 .layer(cors)
                 .layer(axum::middleware::from_fn(
                     move |request: Request, next: axum::middleware::Next| {
@@ -142,7 +122,47 @@ pub fn apply(router: Router, settings: &EdgeSettings) -> Router {
                         }
                     },
                 )),
-        )
+        );
+    // Outermost, so that every answer carries them: panics, time-outs and the framework's own errors too.
+    security_headers()
+        .into_iter()
+        .fold(router, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::if_not_present(name, value))
+        })
+}
+
+/// The headers every API answer carries unless it sets its own (the SPA's pages do, with a policy that
+/// lets them run): no sniffing, no framing, no referrer, no content of any kind, HTTPS only.
+pub fn security_headers() -> [(HeaderName, HeaderValue); 5] {
+    [
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ),
+        (
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        ),
+    ]
+}
+
+/// [`security_headers`] on the routes of `router` (not its fallback): for routes that live outside
+/// [`apply`], such as an all-in-one binary's own.
+pub fn with_security_headers(router: Router) -> Router {
+    security_headers()
+        .into_iter()
+        .fold(router, |router, (name, value)| {
+            router.route_layer(SetResponseHeaderLayer::if_not_present(name, value))
+        })
 }
 
 /// Whether a request carries a file upload.

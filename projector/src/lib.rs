@@ -40,7 +40,7 @@ use futures::StreamExt;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 use vizpro_event_store::{CommitCheckpoint, EventStore, StoredEvent, leadership};
-use vizpro_events::{EventEnvelope, EventMetadata};
+use vizpro_events::{EventEnvelope, EventMetadata, wire};
 use vizpro_http_edge::redis_slot::{self, REDIS_COMMAND_TIMEOUT, RedisSlot};
 use vizpro_read_models::{PROJECTIONS, cache};
 
@@ -514,13 +514,25 @@ const STORE_FALLBACK: Duration = Duration::from_millis(200);
 pub fn decode_message(message: &async_nats::jetstream::Message) -> Result<StoredEvent, String> {
     let envelope: EventEnvelope = serde_json::from_slice(&message.payload)
         .map_err(|error| format!("the body is not an event envelope: {error}"))?;
-    let transaction_id = message
-        .headers
-        .as_ref()
-        .and_then(|headers| headers.get("Vizpro-Transaction-Id"))
-        .and_then(|value| value.as_str().parse::<i64>().ok())
-        .ok_or_else(|| "the Vizpro-Transaction-Id header is missing".to_owned())?;
-    Ok(stored_from_envelope(envelope, transaction_id))
+    let header = |name: &str| {
+        message
+            .headers
+            .as_ref()
+            .and_then(|headers| headers.get(name))
+            .map(|value| value.as_str().to_owned())
+    };
+    let transaction_id = header(wire::TRANSACTION_ID)
+        .and_then(|value| value.parse::<i64>().ok())
+        .ok_or_else(|| format!("the {} header is missing", wire::TRANSACTION_ID))?;
+    // Messages published before epochs existed carry none: they belong to the first.
+    let epoch = match header(wire::EPOCH) {
+        None => 1,
+        Some(value) => value
+            .parse::<i32>()
+            .map_err(|_| format!("the {} header is not a number", wire::EPOCH))?,
+    };
+    let commit_key = CommitCheckpoint::in_epoch(epoch, transaction_id, envelope.position);
+    Ok(stored_from_envelope(envelope, commit_key.transaction_id))
 }
 
 fn stored_from_envelope(envelope: EventEnvelope, transaction_id: i64) -> StoredEvent {

@@ -80,6 +80,11 @@ pub struct Config {
     #[arg(long, env = "VIZPRO_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// Bearer token that `/metrics` requires. Without one, `/metrics` answers only clients on this
+    /// machine (loopback); everyone else gets 404.
+    #[arg(long, env = "VIZPRO_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<SecretString>,
+
     /// Milliseconds a read carrying `X-Min-Position` waits for the projections to apply that position
     /// before it is answered with 503 `projection-behind`.
     #[arg(long, env = "VIZPRO_MIN_POSITION_WAIT_MS", default_value_t = 2000)]

@@ -138,6 +138,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         documents,
         charts,
         settings: Settings {
+            metrics_token: config.metrics_token.clone(),
             client_ip_source: if config.trust_forwarded_for {
                 ClientIpSource::LastForwardedFor
             } else {
@@ -238,6 +239,7 @@ mod tests {
             charts: Default::default(),
             settings: Settings {
                 client_ip_source: ClientIpSource::Peer,
+                metrics_token: None,
                 user_quota: Quota::per_minute(100),
                 anonymous_quota: Quota::per_minute(100),
                 redis_key_prefix: "test:".to_owned(),

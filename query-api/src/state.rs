@@ -15,6 +15,8 @@ use vizpro_http_edge::tokens::TokenKeys;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub client_ip_source: ClientIpSource,
+    /// What `/metrics` requires (see `vizpro_http_edge::telemetry::may_read_metrics`).
+    pub metrics_token: Option<secrecy::SecretString>,
     pub user_quota: Quota,
     pub anonymous_quota: Quota,
     /// Prefix of every Redis key, shared with the projector that bumps dashboard generations.

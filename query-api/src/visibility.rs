@@ -60,10 +60,18 @@ impl Visibility {
 
     /// Appends an expression that is `'edit'` when the caller may change the row of `alias` (owner, admin,
     /// or an edit grant to them or their role) and `'view'` otherwise. Only meaningful for visible rows.
+    /// Viewers and auditors never write, whatever they own or were granted, so for them it is `'view'`.
     pub fn push_access(&self, query: &mut QueryBuilder<'_, Postgres>, alias: &'static str) {
-        if self.role == Role::Admin {
-            query.push("'edit'::text");
-            return;
+        match self.role {
+            Role::Admin => {
+                query.push("'edit'::text");
+                return;
+            }
+            Role::Viewer | Role::Auditor => {
+                query.push("'view'::text");
+                return;
+            }
+            Role::Editor => {}
         }
         query
             .push(format_args!("(case when {alias}.owner_id = "))
@@ -126,6 +134,15 @@ mod tests {
         assert!(!sql.contains(&caller.user_id.to_string()), "{sql}");
         assert!(!sql.contains("editor"), "{sql}");
         assert!(sql.contains("$6"), "six parameters are bound: {sql}");
+    }
+
+    #[test]
+    fn viewers_and_auditors_are_told_they_may_only_view() {
+        for role in [Role::Viewer, Role::Auditor] {
+            let mut query = QueryBuilder::new("");
+            visibility(role).push_access(&mut query, "r");
+            assert_eq!(query.sql(), "'view'::text");
+        }
     }
 
     #[test]

@@ -61,7 +61,9 @@ pub fn projection(name: &str) -> Option<&'static ProjectionSpec> {
     PROJECTIONS.iter().find(|spec| spec.name == name)
 }
 
-/// A place in commit order, `(transaction_id, position)`; everything at or before it has been applied.
+/// A place in commit order, `(transaction_id, position)`, where `transaction_id` is the commit key (the
+/// epoch and the cluster's transaction id, see `vizpro_event_store::epochs`); everything at or before it
+/// has been applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub transaction_id: i64,
@@ -169,12 +171,13 @@ pub async fn checkpoint_of_position_and_whether_applied(
     position: i64,
 ) -> Result<Option<(Checkpoint, bool)>, ReadModelError> {
     let row: Option<(i64, i64)> = sqlx::query_as(
-        "select e.transaction_id::text::bigint, \
+        "select k.commit_key, \
                 (select count(*) from unnest($2::text[]) as p(name) \
                    left join projection_checkpoints c on c.projection = p.name \
                   where c.projection is null \
-                     or (c.transaction_id, c.position) < (e.transaction_id::text::bigint, e.position)) \
-           from events e where e.position = $1",
+                     or (c.transaction_id, c.position) < (k.commit_key, e.position)) \
+           from events e, lateral (select vizpro_commit_key(e.position, e.transaction_id) as commit_key) k \
+          where e.position = $1",
     )
     .bind(position)
     .bind(PROJECTIONS.iter().map(|spec| spec.name).collect::<Vec<_>>())

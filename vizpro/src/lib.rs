@@ -147,7 +147,7 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
             Ok::<_, std::convert::Infallible>(response)
         }
     });
-    let router = Router::new()
+    let own_routes = Router::new()
         .route(
             "/readyz",
             axum::routing::get(move || {
@@ -161,8 +161,10 @@ pub async fn build_with(settings: Settings) -> anyhow::Result<Router> {
                 let document = document.clone();
                 async move { axum::Json(document.as_ref().clone()) }
             }),
-        )
-        .fallback_service(dispatch);
+        );
+    // These two answer here, outside both services' layers, so they get the security headers here.
+    let router =
+        vizpro_http_edge::layers::with_security_headers(own_routes).fallback_service(dispatch);
     Ok(router)
 }
 

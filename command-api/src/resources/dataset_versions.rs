@@ -73,13 +73,26 @@ pub async fn upload(
     let source = directory.path().join("upload.csv");
     let mut options = CsvOptions::default();
     let mut received_file = false;
+    let mut received_options = false;
+    // An upload has two parts at most, each once: a form of many parts is refused at the first extra one
+    // rather than read on.
     while let Some(field) = multipart.next_field().await.map_err(multipart_problem)? {
         match field.name() {
             Some("file") if !received_file => {
                 receive_file(field, &source, state.uploads.max_upload_bytes).await?;
                 received_file = true;
             }
-            Some("options") => options = receive_options(field).await?,
+            Some("options") if !received_options => {
+                options = receive_options(field).await?;
+                received_options = true;
+            }
+            Some(name @ ("file" | "options")) => {
+                return Err(Problem::invalid_field(
+                    name.to_owned(),
+                    "appears more than once; an upload has one `file` and at most one `options`",
+                )
+                .into());
+            }
             Some(other) => {
                 return Err(Problem::invalid_field(
                     other.to_owned(),
@@ -347,10 +360,15 @@ async fn receive_file(mut field: Field<'_>, path: &Path, limit: u64) -> Result<(
     Ok(())
 }
 
-async fn receive_options(field: Field<'_>) -> Result<CsvOptions, ApiError> {
-    let bytes = field.bytes().await.map_err(multipart_problem)?;
-    if bytes.len() > MAX_OPTIONS_BYTES {
-        return Err(Problem::invalid_field("options", "is larger than 64 KiB").into());
+/// Reads the `options` part chunk by chunk and refuses it as soon as it grows past its limit, so that a
+/// huge part is never held in memory.
+async fn receive_options(mut field: Field<'_>) -> Result<CsvOptions, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_problem)? {
+        if bytes.len() + chunk.len() > MAX_OPTIONS_BYTES {
+            return Err(Problem::invalid_field("options", "is larger than 64 KiB").into());
+        }
+        bytes.extend_from_slice(&chunk);
     }
     serde_json::from_slice(&bytes)
         .map_err(|error| Problem::invalid_field("options", error.to_string()).into())

@@ -295,6 +295,18 @@ async fn the_service_role_appends_and_reads_events_but_can_neither_rewrite_them_
         role.starts_with("vizpro_test_service_"),
         "the service connects as its own role, not {role}"
     );
+    // A transaction the service leaves open, or a statement that runs away, cannot hold the
+    // commit-order horizon for long.
+    let idle: String = sqlx::query_scalar("show idle_in_transaction_session_timeout")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(idle, "10s");
+    let statement: String = sqlx::query_scalar("show statement_timeout")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(statement, "5min");
     let before: Vec<(Uuid, serde_json::Value)> =
         sqlx::query_as("select event_id, payload from events order by position")
             .fetch_all(&app.pool)

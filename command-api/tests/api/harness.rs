@@ -69,6 +69,8 @@ pub struct Options {
     pub body_limit_bytes: usize,
     /// Connect as a service role of the test's own and migrate as an owner role, as deployments do.
     pub least_privilege: bool,
+    /// The bearer token `/metrics` requires.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Options {
@@ -81,6 +83,7 @@ impl Default for Options {
             postgres_port: 5432,
             body_limit_bytes: 64 * 1024,
             least_privilege: false,
+            metrics_token: None,
         }
     }
 }
@@ -170,6 +173,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         user_rate_per_minute: 100_000,
         anonymous_rate_per_minute: 100_000,
         trust_forwarded_for: false,
+        metrics_token: options.metrics_token.map(SecretString::from),
         secure_cookies: true,
         relay: true,
         relay_batch: 500,

@@ -6,4 +6,5 @@ mod event_store;
 mod harness;
 mod outage;
 mod relay;
+mod uploads;
 mod validation;

@@ -560,6 +560,12 @@ async fn an_existing_stream_that_would_not_drop_duplicates_is_updated_before_any
         })
         .await
         .unwrap();
+    // An operator bounds the stream to a week and a gigabyte.
+    let settings = RelaySettings {
+        max_age: Duration::from_secs(7 * 24 * 3600),
+        max_bytes: 1 << 30,
+        ..settings
+    };
     let (relay_task, status) = start_relay(&store, "nats://127.0.0.1:4222", &settings).await;
     let last_position: i64 = sqlx::query_scalar("select max(position) from events")
         .fetch_one(store.pool())
@@ -579,6 +585,8 @@ async fn an_existing_stream_that_would_not_drop_duplicates_is_updated_before_any
         config.max_message_size as usize,
         vizpro_events::MAX_MESSAGE_BYTES
     );
+    assert_eq!(config.max_age, Duration::from_secs(7 * 24 * 3600));
+    assert_eq!(config.max_bytes, 1 << 30);
     drop(jetstream.delete_stream(&settings.stream_name).await);
 }
 
@@ -626,4 +634,157 @@ async fn an_existing_stream_kept_in_memory_is_refused_loudly_and_nothing_is_publ
         0
     );
     drop(jetstream.delete_stream(&settings.stream_name).await);
+}
+
+#[tokio::test]
+async fn after_a_restore_into_a_cluster_with_lower_transaction_ids_the_relay_publishes_the_new_events_and_nothing_again()
+ {
+    let store = migrated_store().await;
+    for _ in 0..4 {
+        let events: Vec<NewEvent> = (0..5)
+            .map(|number| event(&format!("old {number}")))
+            .collect();
+        store
+            .append("chart", Uuid::now_v7(), ExpectedVersion::NoStream, &events)
+            .await
+            .unwrap();
+    }
+    let old_events = event_ids_in_commit_order(&store).await;
+    let last_old_position: i64 = sqlx::query_scalar("select max(position) from events")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let settings = relay_settings();
+    let nats_url = "nats://127.0.0.1:4222";
+    let (relay_task, status) = start_relay(&store, nats_url, &settings).await;
+    wait_until_relay_reaches(&status, last_old_position).await;
+    relay_task.abort();
+    drop(relay_task.await);
+
+    // The restore: the history keeps its transaction ids, which are far above the new cluster's, and the
+    // cluster is another one. (Rows a restore writes; nobody updates them otherwise.)
+    let mut transaction = store.pool().begin().await.unwrap();
+    for statement in [
+        "set local session_replication_role = replica",
+        "update events set transaction_id = (transaction_id::text::bigint + 100000000)::text::xid8",
+        "update relay_checkpoints set transaction_id = (transaction_id::text::bigint + 100000000)::text::xid8",
+        "update event_store_epochs set system_identifier = system_identifier + 1",
+    ] {
+        sqlx::query(statement)
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+    }
+    transaction.commit().await.unwrap();
+
+    // A relay starts on the restored database and new events are appended there.
+    let restored = EventStore::new(store.pool().clone());
+    let (relay_task, status) = start_relay(&restored, nats_url, &settings).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sqlx::query_scalar::<_, i64>("select count(*) from event_store_epochs")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        < 2
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the new cluster was not registered"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut new_events = Vec::new();
+    for _ in 0..3 {
+        let events: Vec<NewEvent> = (0..2)
+            .map(|number| event(&format!("new {number}")))
+            .collect();
+        new_events.extend(events.iter().map(|event| event.event_id));
+        restored
+            .append("chart", Uuid::now_v7(), ExpectedVersion::NoStream, &events)
+            .await
+            .unwrap();
+    }
+    let last_position: i64 = sqlx::query_scalar("select max(position) from events")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    wait_until_relay_reaches(&status, last_position).await;
+    relay_task.abort();
+    assert_eq!(
+        status
+            .published_total
+            .load(std::sync::atomic::Ordering::Relaxed),
+        new_events.len() as u64,
+        "the restarted relay published the new events and none of the history again"
+    );
+
+    let messages = stored_messages(
+        nats_url,
+        &settings.stream_name,
+        old_events.len() + new_events.len(),
+    )
+    .await;
+    let published: Vec<Uuid> = messages
+        .iter()
+        .map(|message| header(message, "Nats-Msg-Id").unwrap().parse().unwrap())
+        .collect();
+    let expected: Vec<Uuid> = old_events.iter().chain(&new_events).copied().collect();
+    assert_eq!(published, expected, "the history once, then the new events");
+    let epochs: Vec<String> = messages
+        .iter()
+        .map(|message| header(message, "Vizpro-Epoch").unwrap().to_owned())
+        .collect();
+    assert!(epochs[..old_events.len()].iter().all(|epoch| epoch == "1"));
+    assert!(epochs[old_events.len()..].iter().all(|epoch| epoch == "2"));
+    let client = async_nats::connect(nats_url).await.unwrap();
+    drop(
+        jetstream::new(client)
+            .delete_stream(&settings.stream_name)
+            .await,
+    );
+}
+
+#[tokio::test]
+async fn readiness_shows_how_long_an_open_transaction_has_held_the_commit_order_horizon() {
+    let app = spawn_app().await;
+    // A transaction that has written (so it holds an xid) and is left open, as a stuck client would.
+    let mut stuck = app.pool.begin().await.unwrap();
+    sqlx::query("select pg_current_xact_id()")
+        .execute(&mut *stuck)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ready: serde_json::Value = app
+            .client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let age = ready["relay"]["horizon_age_seconds"]
+            .as_f64()
+            .unwrap_or(0.0);
+        if age >= 2.0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the horizon's age never showed: {ready}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("vizpro_event_store_horizon_age_seconds"));
+    stuck.rollback().await.unwrap();
 }

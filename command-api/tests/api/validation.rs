@@ -288,3 +288,33 @@ async fn a_change_whose_event_would_exceed_the_payload_maximum_is_refused_with_4
     assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE).await;
     assert_eq!(app.event_count().await, before);
 }
+
+#[tokio::test]
+async fn metrics_answer_only_the_bearer_of_the_operator_token_once_one_is_set() {
+    let app = spawn_app_with(Options {
+        metrics_token: Some("an-operator-token-for-the-tests".to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let metrics = |authorization: Option<&'static str>| {
+        let mut request = app.client.get(app.url("/metrics"));
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        request.send()
+    };
+    for refused in [
+        None,
+        Some("Bearer not-the-operator-token"),
+        Some("an-operator-token-for-the-tests"),
+    ] {
+        let response = metrics(refused).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{refused:?}");
+        let body = response.text().await.unwrap();
+        assert!(!body.contains("vizpro_"), "{body}");
+    }
+    let response = metrics(Some("Bearer an-operator-token-for-the-tests"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}

@@ -366,3 +366,24 @@ fn options_parse_from_json_with_a_tab_delimiter() {
     assert!(serde_json::from_str::<CsvOptions>(r#"{"delimiter": ",,"}"#).is_err());
     assert!(serde_json::from_str::<CsvOptions>(r#"{"column_types": {"a": "varchar"}}"#).is_err());
 }
+
+#[test]
+fn a_quote_that_is_never_closed_is_rejected_naming_the_line_it_opened_on() {
+    let converted = convert("name,comment\nAda,fine\nGrace,\"never closed\nLinus,ok\nKen,ok\n");
+    let error = converted.result.unwrap_err();
+    assert!(
+        matches!(error, ImportError::UnclosedQuote { line: 3 }),
+        "{error:?}"
+    );
+    assert_eq!(error.line(), Some(3));
+    assert!(error.to_string().contains("line 3"));
+    assert!(error.is_the_uploaders_fault());
+}
+
+#[test]
+fn quotes_inside_unquoted_fields_and_doubled_quotes_are_not_unclosed_quotes() {
+    let converted =
+        convert("item,size,note\nscreen,27\",\"said \"\"big\"\"\"\ncable,2 m,\"two\nlines\"\n");
+    let summary = converted.result.unwrap();
+    assert_eq!(summary.row_count, 2);
+}

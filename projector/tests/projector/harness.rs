@@ -62,6 +62,7 @@ impl World {
             user_rate_per_minute: 1_000_000,
             anonymous_rate_per_minute: 1_000_000,
             trust_forwarded_for: false,
+            metrics_token: None,
             secure_cookies: true,
             relay: true,
             relay_batch: 500,
@@ -171,8 +172,8 @@ impl World {
         loop {
             let caught_up: bool = sqlx::query_scalar(
                 "select coalesce((select count(*) = 6 from projection_checkpoints c, \
-                   (select transaction_id::text::bigint as tx, position from events \
-                     order by transaction_id desc, position desc limit 1) last \
+                   (select vizpro_commit_key(position, transaction_id) as tx, position from events \
+                     order by vizpro_commit_key(position, transaction_id) desc, position desc limit 1) last \
                    where (c.transaction_id, c.position) >= (last.tx, last.position)), false)",
             )
             .fetch_one(&self.pool)
@@ -224,4 +225,30 @@ pub async fn build_dashboard(world: &World, token: &str, name: &str) -> (Uuid, U
         chart["id"].as_str().unwrap().parse().unwrap(),
         id.parse().unwrap(),
     )
+}
+
+/// What a dump and restore into a new PostgreSQL cluster does to a database, as far as commit order goes:
+/// the restored history keeps its transaction ids, which are far above the ones the new cluster hands out,
+/// and the cluster is not the one the history was recorded in. Then the first connection to the restored
+/// database registers the new cluster, as every command API connection does when it opens.
+pub async fn simulate_restore_into_a_new_cluster(pool: &PgPool) {
+    let mut transaction = pool.begin().await.unwrap();
+    for statement in [
+        // Only for this simulation: a restore writes these rows, nobody updates them.
+        "set local session_replication_role = replica",
+        "update events set transaction_id = (transaction_id::text::bigint + 100000000)::text::xid8",
+        "update relay_checkpoints set transaction_id = (transaction_id::text::bigint + 100000000)::text::xid8",
+        "update projection_checkpoints set transaction_id = transaction_id + 100000000 where transaction_id > 0",
+        "update event_store_epochs set system_identifier = system_identifier + 1",
+    ] {
+        sqlx::query(statement)
+            .execute(&mut *transaction)
+            .await
+            .unwrap();
+    }
+    transaction.commit().await.unwrap();
+    sqlx::query("select count(*) from vizpro_event_store_epochs()")
+        .execute(pool)
+        .await
+        .unwrap();
 }

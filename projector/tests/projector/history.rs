@@ -40,10 +40,22 @@ async fn the_history_copy_reads_what_commit_order_reading_reads() {
         build_dashboard(&world, &token, &format!("Ledger \"{round}\" \\ été")).await;
     }
     let store = EventStore::new(world.pool.clone());
-    let committed: Vec<StoredEvent> = store
-        .read_committed(CommitCheckpoint::default(), 10_000)
+    // The horizon is the whole cluster's: a transaction of a test running beside this one can hold the
+    // last events back for a moment. Every read below must see them all.
+    let total: i64 = sqlx::query_scalar("select count(*) from events")
+        .fetch_one(&world.pool)
         .await
         .unwrap();
+    let committed: Vec<StoredEvent> = loop {
+        let committed = store
+            .read_committed(CommitCheckpoint::default(), 10_000)
+            .await
+            .unwrap();
+        if committed.len() as i64 == total {
+            break committed;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     assert!(committed.len() > 10, "the commands wrote their events");
 
     // Batches of 4 are handed back and refilled, so buffers of longer events hold shorter ones later.

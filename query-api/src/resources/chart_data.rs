@@ -232,13 +232,18 @@ pub fn engine_problem(error: EngineError) -> ApiError {
             tracing::error!(error = %detail, "a dataset version's stored data cannot be read");
             Problem::unavailable("The dataset's stored data cannot be read right now.").into()
         }
-        EngineError::SourceUnavailable(detail) => Problem::new(
-            StatusCode::BAD_GATEWAY,
-            "data-source-unreachable",
-            "The data source cannot be reached",
-            detail,
-        )
-        .into(),
+        EngineError::SourceUnavailable(detail) => {
+            // Whether a name did not resolve, a port refused or a route was missing stays in the log:
+            // told to the caller, it would make the server a port scanner of the networks it reaches.
+            tracing::warn!(error = %detail, "a data source cannot be reached");
+            Problem::new(
+                StatusCode::BAD_GATEWAY,
+                "data-source-unreachable",
+                "The data source cannot be reached",
+                "The data source cannot be reached right now. Check its host and port, or ask an administrator to look at the server's log.",
+            )
+            .into()
+        }
         EngineError::Internal(detail) => ApiError::Internal(anyhow::anyhow!(detail)),
     }
 }

@@ -41,27 +41,42 @@ pub struct ProjectionsReport {
 }
 
 /// Reads every projection's checkpoint and the events after it. Commit order is `(transaction_id,
-/// position)` (positions are handed out at insert, not at commit), so the lag is counted in that order
-/// and uses the events table's commit-order index.
+/// position)` within an epoch (positions are handed out at insert, not at commit), so the lag is counted
+/// in that order and uses the events table's commit-order index; every event of a later epoch (after a
+/// restore into a new cluster) also counts. A checkpoint's `transaction_id` is its commit key: the epoch
+/// above bit 48, the cluster's transaction id below.
 const REPORT: &str = "
-select p.name,
-       coalesce(c.position, 0) as checkpoint_position,
-       coalesce(c.events_applied, 0) as events_applied,
+with checkpoints as (
+    select p.name, p.ordinal,
+           coalesce(c.position, 0) as position,
+           coalesce(c.events_applied, 0) as events_applied,
+           coalesce(c.transaction_id, 0) & ((1::bigint << 48) - 1) as cluster_transaction_id,
+           coalesce((select known.first_position from event_store_epochs known
+                      where known.epoch = coalesce(c.transaction_id, 0) >> 48), 0) as epoch_start,
+           coalesce((select min(known.first_position) from event_store_epochs known
+                      where known.epoch > coalesce(c.transaction_id, 0) >> 48), 9223372036854775807) as epoch_end
+      from unnest($1::text[]) with ordinality as p(name, ordinal)
+      left join projection_checkpoints c on c.projection = p.name
+)
+select c.name,
+       c.position as checkpoint_position,
+       c.events_applied,
        (select count(*) from (
             select 1 from events e
-             where (e.transaction_id, e.position)
-                   > (coalesce(c.transaction_id, 0)::text::xid8, coalesce(c.position, 0))
+             where ((e.transaction_id, e.position) > (c.cluster_transaction_id::text::xid8, c.position)
+                    and e.position > c.epoch_start)
+                or e.position > c.epoch_end
              limit $2) as unapplied) as lag_events,
        coalesce((
-            select greatest(extract(epoch from now() - e.recorded_at), 0)::float8 from events e
-             where (e.transaction_id, e.position)
-                   > (coalesce(c.transaction_id, 0)::text::xid8, coalesce(c.position, 0))
-             order by e.transaction_id, e.position
-             limit 1), 0)::float8 as lag_seconds,
-       (select count(*) from projection_dead_letters d where d.projection = p.name) as dead_letters
-  from unnest($1::text[]) with ordinality as p(name, ordinal)
-  left join projection_checkpoints c on c.projection = p.name
- order by p.ordinal";
+            select greatest(extract(epoch from now() - min(unapplied.recorded_at)), 0)::float8
+              from (select e.recorded_at from events e
+                     where ((e.transaction_id, e.position) > (c.cluster_transaction_id::text::xid8, c.position)
+                            and e.position > c.epoch_start)
+                        or e.position > c.epoch_end
+                     limit $2) as unapplied), 0)::float8 as lag_seconds,
+       (select count(*) from projection_dead_letters d where d.projection = c.name) as dead_letters
+  from checkpoints c
+ order by c.ordinal";
 
 /// The lag of every projection (admins and auditors only). Also sets the Prometheus gauges
 /// `vizpro_projection_lag_events` and `vizpro_projection_lag_seconds`.

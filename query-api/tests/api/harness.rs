@@ -89,6 +89,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         user_rate_per_minute: 100_000,
         anonymous_rate_per_minute: 100_000,
         trust_forwarded_for: false,
+        metrics_token: None,
         min_position_wait_ms: options.min_position_wait_ms,
         object_store_url: format!(
             "file://{}/vizpro-objects-{database}",
@@ -369,7 +370,7 @@ impl TestApp {
                                  payload, metadata, recorded_at, prev_hash, hash) \
              values ($1, 'dashboard', $2, 1, 'dashboard_created', 1, '{}', '{}', \
                      now() - make_interval(secs => $3), null, '\\x00') \
-             returning position, transaction_id::text::bigint",
+             returning position, vizpro_commit_key(position, transaction_id)",
         )
         .bind(Uuid::now_v7())
         .bind(Uuid::now_v7())

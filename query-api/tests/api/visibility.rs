@@ -287,3 +287,34 @@ async fn admins_see_every_account_and_everyone_else_a_directory_of_active_accoun
     assert_eq!(me["display_name"], "Eve Editor");
     assert!(me["email"].is_string() && me.get("last_sign_in").is_some());
 }
+
+#[tokio::test]
+async fn viewers_and_auditors_holding_an_edit_grant_are_told_they_may_only_view() {
+    let app = spawn_app().await;
+    let owner = app.user(Role::Editor).await;
+    let viewer = app.user(Role::Viewer).await;
+    let auditor = app.user(Role::Auditor).await;
+    let resources = owned_resources(&app, &owner, "Edit grant to a reader").await;
+    for id in [
+        resources.data_source,
+        resources.dataset,
+        resources.chart,
+        resources.dashboard,
+    ] {
+        app.grant(id, "user", &viewer.id.to_string(), "edit").await;
+        app.grant(id, "role", "auditor", "edit").await;
+    }
+    for reader in [&viewer, &auditor] {
+        for list in LISTS {
+            let body = app
+                .get_json(&format!("/api/v1/{list}"), &reader.token)
+                .await;
+            let items = body["items"].as_array().unwrap();
+            assert!(!items.is_empty(), "{list}: {body}");
+            assert!(
+                items.iter().all(|item| item["access"] == "view"),
+                "{list}: the answer says what the caller can actually do: {body}"
+            );
+        }
+    }
+}

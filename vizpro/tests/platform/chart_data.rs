@@ -215,6 +215,25 @@ async fn a_bad_csv_is_refused_naming_the_line_and_leaves_no_version_or_object_be
     assert_eq!(refused.headers["content-type"], "application/problem+json");
     assert_eq!(refused.body["line"], 3, "{}", refused.body);
 
+    // A quote that never closes would swallow the rest of the file into one field of one row.
+    let unclosed = platform
+        .upload(
+            id,
+            &token,
+            b"name,comment\nAda,fine\nGrace,\"never closed\nLinus,ok\n",
+            None,
+        )
+        .await;
+    assert_eq!(unclosed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unclosed.body["line"], 3, "{}", unclosed.body);
+    assert!(
+        unclosed.body["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("never closed")),
+        "{}",
+        unclosed.body
+    );
+
     let empty = platform.upload(id, &token, b"", None).await;
     assert_eq!(
         empty.status,

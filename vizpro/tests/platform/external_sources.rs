@@ -383,15 +383,17 @@ async fn a_source_that_does_not_answer_is_a_clear_problem_not_a_hang() {
         }
     });
 
-    for (port, expected) in [
-        (closed_port, StatusCode::BAD_GATEWAY),
-        (silent_port, StatusCode::GATEWAY_TIMEOUT),
+    let mut unreachable_details = Vec::new();
+    for (host, port, expected) in [
+        ("127.0.0.1", closed_port, StatusCode::BAD_GATEWAY),
+        ("no-such-host.invalid", 5432, StatusCode::BAD_GATEWAY),
+        ("127.0.0.1", silent_port, StatusCode::GATEWAY_TIMEOUT),
     ] {
         let source = create_source(
             &platform,
             &token,
             "postgres",
-            json!({"host": "127.0.0.1", "port": port, "database": "nowhere", "username": "nobody",
+            json!({"host": host, "port": port, "database": "nowhere", "username": "nobody",
                    "password": SOURCE_PASSWORD, "ssl_mode": "disable"}),
         )
         .await;
@@ -411,11 +413,21 @@ async fn a_source_that_does_not_answer_is_a_clear_problem_not_a_hang() {
                 Some(position),
             )
             .await;
-        assert_eq!(answer.status, expected, "port {port}: {}", answer.body);
+        assert_eq!(answer.status, expected, "{host}:{port}: {}", answer.body);
         assert_eq!(answer.headers["content-type"], "application/problem+json");
+        if expected == StatusCode::BAD_GATEWAY {
+            unreachable_details.push(answer.body["detail"].clone());
+        }
         // A 504 from the connect timeout (3 seconds here), not the request timeout's 503: the chart
         // says its source did not answer instead of waiting for the operating system to give up.
         assert!(!answer.body.to_string().contains(SOURCE_PASSWORD));
+    }
+    // A closed port and a name that does not resolve read alike: the answer says nothing a port scan
+    // could use, nor where the source is.
+    assert_eq!(unreachable_details[0], unreachable_details[1]);
+    let detail = unreachable_details[0].to_string();
+    for telling in ["refused", "resolve", "127.0.0.1", "no-such-host", "route"] {
+        assert!(!detail.contains(telling), "{detail}");
     }
 }
 
@@ -423,8 +435,27 @@ async fn a_source_that_does_not_answer_is_a_clear_problem_not_a_hang() {
 async fn a_source_pointing_at_the_cloud_metadata_service_is_refused_before_any_connection() {
     let platform = start("redis://127.0.0.1:6379").await;
     let (_, token) = platform.user("editor@example.com").await;
-    // Loopback is allowed for these tests, but link-local addresses are not, whatever the port.
-    for host in ["169.254.169.254", "[fe80::1]"] {
+    // Loopback is allowed for these tests, but link-local addresses are not, whatever the port, nor
+    // however an IPv6 address embeds them, nor this server's own addresses on its other interfaces.
+    let mut hosts: Vec<String> = [
+        "169.254.169.254",
+        "[fe80::1]",
+        "[::169.254.169.254]",
+        "[::ffff:169.254.169.254]",
+        "[64:ff9b::a9fe:a9fe]",
+        "[2002:a9fe:a9fe::1]",
+    ]
+    .iter()
+    .map(|host| (*host).to_owned())
+    .collect();
+    hosts.extend(
+        if_addrs::get_if_addrs()
+            .unwrap()
+            .iter()
+            .filter(|interface| !interface.is_loopback())
+            .map(|interface| interface.ip().to_string()),
+    );
+    for host in hosts.iter().map(String::as_str) {
         let source = create_source(
             &platform,
             &token,

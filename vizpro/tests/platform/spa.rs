@@ -90,3 +90,29 @@ fn the_committed_api_document_is_the_one_the_platform_serves() {
          `npm run generate:api` in frontend/"
     );
 }
+
+#[tokio::test]
+async fn every_operator_and_api_answer_carries_the_security_headers() {
+    let platform = start_with_spa("redis://127.0.0.1:6379", built_spa()).await;
+    for path in [
+        "/readyz",
+        "/healthz",
+        "/api/v1/openapi.json",
+        "/api/v1/dashboards",
+        "/api/v1/no-such-thing",
+    ] {
+        let answer = platform
+            .client
+            .get(format!("{}{path}", platform.base))
+            .send()
+            .await
+            .unwrap();
+        for (name, value) in vizpro_http_edge::layers::security_headers() {
+            assert_eq!(
+                answer.headers().get(&name),
+                Some(&value),
+                "{path} lacks {name}"
+            );
+        }
+    }
+}
