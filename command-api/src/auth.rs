@@ -92,6 +92,7 @@ pub async fn register(
     let email = Email::parse(&request.email)?;
     let password = Password::parse(&request.password)?;
     let display_name = DisplayName::parse(&request.display_name)?;
+    refuse_guessable_password(&password, &[email.as_str(), display_name.as_str()])?;
     let user_id = Uuid::now_v7();
     let role = if state
         .settings
@@ -570,4 +571,104 @@ fn dummy_hash() -> &'static str {
             .map(|hash| hash.to_string())
             .unwrap_or_default()
     })
+}
+
+/// How many of the most common passwords are refused outright.
+const COMMON_PASSWORDS_REFUSED: usize = 10_000;
+
+/// Refuses a password that is one of the most common ones (ranked by the password lists of public
+/// breaches that zxcvbn ships, also written backwards or with digits for letters), or that is the
+/// account's own email address, the part of it before the `@`, or its name. These are the first guesses
+/// of anyone who tries to sign in as somebody else; the length rule does not keep them out.
+pub fn refuse_guessable_password(
+    password: &Password,
+    personal: &[&str],
+) -> Result<(), vizpro_http_edge::Problem> {
+    const FIELD: &str = "password";
+    let candidate = password.as_str().trim().to_lowercase();
+    let mut personal_forms: Vec<String> = Vec::new();
+    for item in personal {
+        let item = item.trim().to_lowercase();
+        if let Some((local, _)) = item.split_once('@') {
+            personal_forms.push(local.to_owned());
+        }
+        personal_forms.push(item);
+    }
+    if personal_forms
+        .iter()
+        .any(|form| !form.is_empty() && *form == candidate)
+    {
+        return Err(vizpro_http_edge::Problem::invalid_field(
+            FIELD,
+            "must not be your email address or your name",
+        ));
+    }
+    let inputs: Vec<&str> = personal_forms.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password.as_str(), &inputs);
+    if let [whole] = estimate.sequence()
+        && let zxcvbn::matching::patterns::MatchPattern::Dictionary(word) = &whole.pattern
+    {
+        // zxcvbn names its lists only through `Debug`.
+        let list = format!("{:?}", word.dictionary_name);
+        if list == "UserInputs" {
+            return Err(vizpro_http_edge::Problem::invalid_field(
+                FIELD,
+                "must not be your email address or your name",
+            ));
+        }
+        if list == "Passwords" && word.rank <= COMMON_PASSWORDS_REFUSED {
+            return Err(vizpro_http_edge::Problem::invalid_field(
+                FIELD,
+                "is one of the most common passwords; choose another",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    fn refused(password: &str, personal: &[&str]) -> bool {
+        let password = Password::parse(password).unwrap();
+        refuse_guessable_password(&password, personal).is_err()
+    }
+
+    #[test]
+    fn the_most_common_passwords_are_refused_even_written_backwards() {
+        for common in [
+            "q1w2e3r4t5y6",
+            "1q2w3e4r5t6y",
+            "qwerty123456",
+            "qazwsxedcrfv",
+            "654321ytrewq",
+        ] {
+            assert!(refused(common, &[]), "{common}");
+        }
+        for uncommon in [
+            "correct horse battery staple",
+            "vizpro-demo-password",
+            "s3cret-Reader-Passw0rd",
+        ] {
+            assert!(!refused(uncommon, &[]), "{uncommon}");
+        }
+    }
+
+    #[test]
+    fn the_accounts_own_email_and_name_are_refused() {
+        let personal = ["grace.hopper@example.com", "Grace Hopper Navy"];
+        for own in [
+            "grace.hopper@example.com",
+            "GRACE.HOPPER@EXAMPLE.COM",
+            "grace.hopper",
+            "grace hopper navy",
+        ] {
+            assert!(refused(own, &personal), "{own}");
+        }
+        assert!(!refused(
+            "grace.hopper@example.com",
+            &["ada@example.com", "Ada"]
+        ));
+    }
 }

@@ -486,7 +486,58 @@ pub fn validate_sql(field: &str, sql: &str) -> Result<(), DomainError> {
             format!("must be at most {MAX_SQL_CHARS} characters"),
         ));
     }
-    ensure_no_nul(field, sql)
+    ensure_no_nul(field, sql)?;
+    ensure_one_read_only_query(field, sql)
+}
+
+/// Refuses a text that is plainly not one read-only query: several statements, a statement that is not a
+/// query (DDL, DML, `SET`, transactions), or a query that writes (`SELECT … INTO`, a data-modifying
+/// `WITH`). It is refused when it is saved, not first when it runs. Text this generic parser cannot read
+/// is left to the engine that runs it, whose own dialect has the last word (and refuses the same).
+fn ensure_one_read_only_query(field: &str, sql: &str) -> Result<(), DomainError> {
+    use sqlparser::ast::Statement;
+    let Ok(statements) =
+        sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::GenericDialect {}, sql)
+    else {
+        return Ok(());
+    };
+    match statements.as_slice() {
+        [Statement::Query(query)] if query_only_reads(query) => Ok(()),
+        [_] => Err(DomainError::invalid(
+            field,
+            "must be one read-only SELECT; statements that change data or definitions are refused",
+        )),
+        _ => Err(DomainError::invalid(
+            field,
+            "must be exactly one SELECT statement",
+        )),
+    }
+}
+
+/// Whether a query only reads: every part of it is a plain `SELECT` (without `INTO`), `VALUES`, `TABLE`
+/// or a nested query, its `WITH` clauses included, and it takes no row locks.
+fn query_only_reads(query: &sqlparser::ast::Query) -> bool {
+    use sqlparser::ast::SetExpr;
+    fn body_only_reads(body: &SetExpr) -> bool {
+        match body {
+            SetExpr::Select(select) => select.into.is_none(),
+            SetExpr::Query(query) => query_only_reads(query),
+            SetExpr::SetOperation { left, right, .. } => {
+                body_only_reads(left) && body_only_reads(right)
+            }
+            SetExpr::Values(_) | SetExpr::Table(_) => true,
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
+                false
+            }
+        }
+    }
+    query.locks.is_empty()
+        && query.with.as_ref().is_none_or(|with| {
+            with.cte_tables
+                .iter()
+                .all(|cte| query_only_reads(&cte.query))
+        })
+        && body_only_reads(&query.body)
 }
 
 /// Checks a short single-line text such as a label or table name: not blank, at most `max_chars`
@@ -1136,6 +1187,41 @@ mod tests {
             field_of(parse_chart_spec(ChartType::Bar, top(5, Some("")))),
             "spec.query.top_n.other_label"
         );
+    }
+
+    #[test]
+    fn sql_that_changes_data_or_definitions_is_refused_when_it_is_saved() {
+        for read_only in [
+            "select region, sum(amount) from dataset group by region",
+            "with totals as (select region, sum(amount) as total from dataset group by region) select * from totals",
+            "select 1 union all select 2",
+            "values (1), (2)",
+        ] {
+            assert!(
+                validate_sql("spec.query.sql", read_only).is_ok(),
+                "{read_only}"
+            );
+        }
+        for writing in [
+            "create table stolen as select * from dataset",
+            "drop table dataset",
+            "insert into dataset values (1)",
+            "delete from dataset",
+            "set datafusion.execution.batch_size = 1",
+            "begin",
+            "copy dataset to '/tmp/out.csv'",
+            "select * into stolen from dataset",
+            "with gone as (delete from dataset returning *) select * from gone",
+            "select * from dataset for update",
+            "select 1; drop table dataset",
+            "select 1; select 2",
+        ] {
+            let refused = validate_sql("spec.query.sql", writing);
+            assert!(
+                matches!(&refused, Err(DomainError::Invalid { field, .. }) if field == "spec.query.sql"),
+                "{writing}: {refused:?}"
+            );
+        }
     }
 
     #[test]

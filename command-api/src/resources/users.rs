@@ -105,6 +105,20 @@ pub async fn change_password(
     JsonBody(request): JsonBody<ChangePassword>,
 ) -> Result<Accepted, ApiError> {
     let new_password = Password::parse(&request.new_password)?;
+    // The account's own email address and name are refused as its password. Only for a caller who may
+    // change it (the user or an admin): for anyone else the answer would tell whether a guess is the
+    // account's email. Whatever else is wrong is left to the command, which answers as it always does.
+    let may_change = caller.user_id == id || caller.role == Role::Admin;
+    let account = match may_change {
+        true => super::load_state::<Users>(&state, id).await?,
+        false => Default::default(),
+    };
+    if let Some(user) = account.user() {
+        crate::auth::refuse_guessable_password(
+            &new_password,
+            &[user.email.as_str(), user.display_name.as_str()],
+        )?;
+    }
     if caller.user_id == id {
         let current = request.current_password.ok_or_else(|| {
             Problem::invalid_field("current_password", "confirm your current password")

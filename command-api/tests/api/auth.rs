@@ -227,3 +227,36 @@ async fn sign_in_attempts_are_rate_limited_across_instances_sharing_redis() {
             .is_some_and(|seconds| seconds >= 1)
     );
 }
+
+#[tokio::test]
+async fn common_passwords_and_the_accounts_own_email_are_refused_as_passwords() {
+    let app = spawn_app().await;
+    for (email, password) in [
+        ("ada@example.com", "qwerty123456"),
+        ("grace.hopper@example.com", "grace.hopper@example.com"),
+    ] {
+        let response = app
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"email": email, "password": password, "display_name": "Someone"}),
+            )
+            .await;
+        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(
+            problem["errors"][0]["field"], "password",
+            "{password}: {problem}"
+        );
+    }
+    let user = app.signed_up("linus@example.com").await;
+    let response = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/users/{}/password", user.user_id),
+            Some(&user.token),
+            Some(json!({"current_password": crate::harness::PASSWORD, "new_password": "1q2w3e4r5t6y"})),
+        )
+        .await;
+    let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["errors"][0]["field"], "password", "{problem}");
+}

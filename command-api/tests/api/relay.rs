@@ -308,6 +308,18 @@ async fn commands_succeed_while_nats_is_down_and_the_backlog_is_published_exactl
     assert_eq!(unique.len(), total);
 }
 
+/// An operator's page (`/readyz`, `/metrics`) as text.
+async fn operator_page(app: &TestApp, path: &str) -> String {
+    app.client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -501,29 +513,14 @@ async fn an_event_too_large_for_a_message_is_published_without_its_payload_and_e
     assert_eq!(envelope["payload"], json!({"name": "after"}));
 
     // An operator sees it: readiness detail, a metric and a log line with the event id.
-    let ready: serde_json::Value = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready: serde_json::Value =
+        serde_json::from_str(&operator_page(&app, "/readyz").await).unwrap();
     assert_eq!(ready["relay"]["payloads_omitted"], json!(1));
     assert_eq!(
         ready["relay"]["last_omitted_event_id"],
         json!(huge.event_id)
     );
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = operator_page(&app, "/metrics").await;
     assert!(metrics.contains("vizpro_relay_payloads_omitted_total"));
     assert!(
         crate::harness::captured_logs()
@@ -755,15 +752,8 @@ async fn readiness_shows_how_long_an_open_transaction_has_held_the_commit_order_
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let ready: serde_json::Value = app
-            .client
-            .get(app.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let ready: serde_json::Value =
+            serde_json::from_str(&operator_page(&app, "/readyz").await).unwrap();
         let age = ready["relay"]["horizon_age_seconds"]
             .as_f64()
             .unwrap_or(0.0);
@@ -776,15 +766,7 @@ async fn readiness_shows_how_long_an_open_transaction_has_held_the_commit_order_
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = operator_page(&app, "/metrics").await;
     assert!(metrics.contains("vizpro_event_store_horizon_age_seconds"));
     stuck.rollback().await.unwrap();
 }

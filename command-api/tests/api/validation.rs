@@ -318,3 +318,48 @@ async fn metrics_answer_only_the_bearer_of_the_operator_token_once_one_is_set() 
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_native_sql_chart_that_would_change_data_or_definitions_is_refused_when_it_is_created() {
+    let app = spawn_app().await;
+    let editor = app.signed_up("editor@example.com").await;
+    let response = app
+        .post(
+            "/api/v1/datasets",
+            Some(&editor.token),
+            json!({"name": "Orders", "source": {"kind": "upload"}}),
+        )
+        .await;
+    let dataset: serde_json::Value = response.json().await.unwrap();
+    let before = app.event_count().await;
+    for sql in [
+        "create table stolen as select * from dataset",
+        "drop table dataset",
+        "select 1; drop table dataset",
+        "select * into stolen from dataset",
+    ] {
+        let response = app
+            .post(
+                "/api/v1/charts",
+                Some(&editor.token),
+                json!({"dataset_id": dataset["id"], "name": "Sneaky", "chart_type": "table",
+                       "spec": {"query": {"mode": "sql", "sql": sql}}}),
+            )
+            .await;
+        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(
+            problem["errors"][0]["field"], "spec.query.sql",
+            "{sql}: {problem}"
+        );
+    }
+    assert_eq!(app.event_count().await, before, "no chart was stored");
+    let accepted = app
+        .post(
+            "/api/v1/charts",
+            Some(&editor.token),
+            json!({"dataset_id": dataset["id"], "name": "Honest", "chart_type": "table",
+                   "spec": {"query": {"mode": "sql", "sql": "select * from dataset limit 10"}}}),
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+}

@@ -296,24 +296,19 @@ async fn a_mysql_query_is_charted_and_can_never_write() {
     );
     assert_eq!(column(&data.body, "revenue"), vec![json!(2.5), json!(0.75)]);
 
+    // A query that would write is refused when the dataset is saved, naming the field.
     for sql in [
         "delete from orders",
         "select 1; delete from orders",
         "update orders set quantity = 0",
     ] {
-        let (chart, position) = chart_over(
-            &platform,
-            &token,
-            json!({"kind": "query", "data_source_id": source_id, "sql": sql}),
-            "table",
-            json!({"mode": "builder", "dimensions": [], "measures": [{"aggregate": "count"}]}),
-        )
-        .await;
         let refused = platform
-            .get(
-                &format!("/api/v1/charts/{chart}/data"),
-                &token,
-                Some(position),
+            .call(
+                Method::POST,
+                "/api/v1/datasets",
+                Some(&token),
+                Some(json!({"name": "Writes", "source": {"kind": "query", "data_source_id": source_id, "sql": sql}})),
+                None,
             )
             .await;
         assert_eq!(
@@ -322,6 +317,7 @@ async fn a_mysql_query_is_charted_and_can_never_write() {
             "{sql}: {}",
             refused.body
         );
+        assert_eq!(refused.body["errors"][0]["field"], "source.sql", "{sql}");
     }
     let counted = Command::new("mysql")
         .args([
