@@ -526,13 +526,13 @@ async fn publish_batch(
 /// event is, so that one event can never stop the relay.
 fn message(event: &StoredEvent, largest_message: usize) -> (Vec<u8>, HeaderMap) {
     let mut headers = headers(event);
-    let mut envelope = event.envelope();
+    let mut envelope = event.envelope_ref();
     let body = serde_json::to_vec(&envelope).expect("an envelope always encodes");
     if header_wire_len(&headers) + body.len() <= largest_message {
         return (body, headers);
     }
     let size = body.len();
-    envelope.payload = serde_json::Value::Null;
+    envelope.payload = &serde_json::Value::Null;
     headers.insert(wire::PAYLOAD_OMITTED, wire::PAYLOAD_OMITTED_TOO_LARGE);
     headers.insert(wire::PAYLOAD_SIZE, size.to_string().as_str());
     headers.insert(

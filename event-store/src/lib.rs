@@ -174,6 +174,22 @@ impl StoredEvent {
     }
 
     /// The envelope that downstream systems and auditors see.
+    /// The envelope over this event's own fields, for encoding without copying them.
+    pub fn envelope_ref(&self) -> vizpro_events::envelope::EnvelopeRef<'_> {
+        vizpro_events::envelope::EnvelopeRef {
+            event_id: self.event_id,
+            position: self.position,
+            stream_type: &self.stream_type,
+            stream_id: self.stream_id,
+            version: self.version,
+            event_type: &self.event_type,
+            schema_version: self.schema_version,
+            recorded_at: self.recorded_at,
+            metadata: &self.metadata,
+            payload: &self.payload,
+        }
+    }
+
     pub fn envelope(&self) -> EventEnvelope {
         EventEnvelope {
             event_id: self.event_id,

@@ -52,6 +52,22 @@ pub struct EventEnvelope {
     pub payload: serde_json::Value,
 }
 
+/// An [`EventEnvelope`] over borrowed parts: it serializes to exactly the same JSON, without copying the
+/// payload and metadata first (the relay encodes every event it publishes).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct EnvelopeRef<'a> {
+    pub event_id: Uuid,
+    pub position: i64,
+    pub stream_type: &'a str,
+    pub stream_id: Uuid,
+    pub version: i32,
+    pub event_type: &'a str,
+    pub schema_version: i32,
+    pub recorded_at: DateTime<Utc>,
+    pub metadata: &'a EventMetadata,
+    pub payload: &'a serde_json::Value,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +83,42 @@ mod tests {
         let parsed: EventMetadata =
             serde_json::from_value(json!({"correlation_id": Uuid::nil()})).unwrap();
         assert_eq!(parsed, metadata);
+    }
+
+    #[test]
+    fn a_borrowed_envelope_is_the_same_json_as_the_envelope() {
+        let envelope = EventEnvelope {
+            event_id: Uuid::now_v7(),
+            position: 42,
+            stream_type: "dashboard".to_owned(),
+            stream_id: Uuid::now_v7(),
+            version: 3,
+            event_type: "tile_added".to_owned(),
+            schema_version: 2,
+            recorded_at: Utc::now(),
+            metadata: EventMetadata {
+                actor_id: Some(Uuid::now_v7()),
+                correlation_id: Uuid::now_v7(),
+                request_id: Some("request-1".to_owned()),
+                ..EventMetadata::default()
+            },
+            payload: json!({"tile_id": Uuid::nil(), "w": 6, "title": "Revenue"}),
+        };
+        let borrowed = EnvelopeRef {
+            event_id: envelope.event_id,
+            position: envelope.position,
+            stream_type: &envelope.stream_type,
+            stream_id: envelope.stream_id,
+            version: envelope.version,
+            event_type: &envelope.event_type,
+            schema_version: envelope.schema_version,
+            recorded_at: envelope.recorded_at,
+            metadata: &envelope.metadata,
+            payload: &envelope.payload,
+        };
+        assert_eq!(
+            serde_json::to_vec(&borrowed).unwrap(),
+            serde_json::to_vec(&envelope).unwrap()
+        );
     }
 }
