@@ -531,9 +531,10 @@ async fn an_event_too_large_for_a_message_is_published_without_its_payload_and_e
     );
 }
 
-#[tokio::test]
-async fn an_existing_stream_that_would_not_drop_duplicates_is_updated_before_anything_is_published()
-{
+/// An event store holding one event, the relay's settings, and a JetStream context in which the test makes
+/// the stream itself, as an operator or an older version would have.
+async fn one_event_and_a_stream_made_by_someone_else()
+-> (EventStore, RelaySettings, jetstream::Context) {
     let store = migrated_store().await;
     store
         .append(
@@ -544,9 +545,14 @@ async fn an_existing_stream_that_would_not_drop_duplicates_is_updated_before_any
         )
         .await
         .unwrap();
-    let settings = relay_settings();
     let client = async_nats::connect("nats://127.0.0.1:4222").await.unwrap();
-    let jetstream = jetstream::new(client);
+    (store, relay_settings(), jetstream::new(client))
+}
+
+#[tokio::test]
+async fn an_existing_stream_that_would_not_drop_duplicates_is_updated_before_anything_is_published()
+{
+    let (store, settings, jetstream) = one_event_and_a_stream_made_by_someone_else().await;
     jetstream
         .create_stream(jetstream::stream::Config {
             name: settings.stream_name.clone(),
@@ -589,19 +595,7 @@ async fn an_existing_stream_that_would_not_drop_duplicates_is_updated_before_any
 
 #[tokio::test]
 async fn an_existing_stream_kept_in_memory_is_refused_loudly_and_nothing_is_published_into_it() {
-    let store = migrated_store().await;
-    store
-        .append(
-            "chart",
-            Uuid::now_v7(),
-            ExpectedVersion::NoStream,
-            &[event("one")],
-        )
-        .await
-        .unwrap();
-    let settings = relay_settings();
-    let client = async_nats::connect("nats://127.0.0.1:4222").await.unwrap();
-    let jetstream = jetstream::new(client);
+    let (store, settings, jetstream) = one_event_and_a_stream_made_by_someone_else().await;
     jetstream
         .create_stream(jetstream::stream::Config {
             name: settings.stream_name.clone(),
