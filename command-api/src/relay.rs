@@ -418,44 +418,43 @@ fn stream_differences(
     actual: &jetstream::stream::Config,
     wanted: &jetstream::stream::Config,
 ) -> Vec<String> {
-    let mut differences = Vec::new();
-    if actual.subjects != wanted.subjects {
-        differences.push(format!(
-            "subjects {:?} instead of {:?}",
-            actual.subjects, wanted.subjects
-        ));
-    }
-    if actual.duplicate_window != wanted.duplicate_window {
-        differences.push(format!(
-            "duplicate window {:?} instead of {:?}",
-            actual.duplicate_window, wanted.duplicate_window
-        ));
-    }
-    if actual.max_message_size != wanted.max_message_size {
-        differences.push(format!(
-            "max_msg_size {} instead of {}",
-            actual.max_message_size, wanted.max_message_size
-        ));
-    }
-    if actual.max_age != wanted.max_age {
-        differences.push(format!(
-            "max_age {:?} instead of {:?}",
-            actual.max_age, wanted.max_age
-        ));
-    }
-    if actual.max_bytes != wanted.max_bytes {
-        differences.push(format!(
-            "max_bytes {} instead of {}",
-            actual.max_bytes, wanted.max_bytes
-        ));
-    }
-    if actual.storage != wanted.storage {
-        differences.push(format!(
-            "{:?} storage instead of {:?}",
-            actual.storage, wanted.storage
-        ));
-    }
-    differences
+    let compared = [
+        (
+            "subjects",
+            format!("{:?}", actual.subjects),
+            format!("{:?}", wanted.subjects),
+        ),
+        (
+            "duplicate window",
+            format!("{:?}", actual.duplicate_window),
+            format!("{:?}", wanted.duplicate_window),
+        ),
+        (
+            "max_msg_size",
+            actual.max_message_size.to_string(),
+            wanted.max_message_size.to_string(),
+        ),
+        (
+            "max_age",
+            format!("{:?}", actual.max_age),
+            format!("{:?}", wanted.max_age),
+        ),
+        (
+            "max_bytes",
+            actual.max_bytes.to_string(),
+            wanted.max_bytes.to_string(),
+        ),
+        (
+            "storage",
+            format!("{:?}", actual.storage),
+            format!("{:?}", wanted.storage),
+        ),
+    ];
+    compared
+        .into_iter()
+        .filter(|(_, actual, wanted)| actual != wanted)
+        .map(|(setting, actual, wanted)| format!("{setting} {actual} instead of {wanted}"))
+        .collect()
 }
 
 /// Publishes every event, then waits for every acknowledgement. Returns how many JetStream reported as
